@@ -1,0 +1,1 @@
+//! Skyrocket schema IR.
