@@ -1,1 +1,35 @@
-//! Skyrocket.
+//! # Skyrocket
+//!
+//! A bit-packed wire format for Roblox networking. Describe messages as Rust
+//! types, derive [`NetCodec`], and get encoders and decoders that produce the
+//! same bytes as the Luau codecs `skyrocket gen` writes from the same file.
+//!
+//! ```ignore
+//! use skyrocket::NetCodec;
+//!
+//! #[derive(NetCodec, Debug, PartialEq)]
+//! struct Hit {
+//!     #[net(range = 0..=100)]
+//!     damage: u8,
+//!     critical: bool,
+//! }
+//!
+//! let bytes = Hit { damage: 42, critical: true }.to_bytes().unwrap();
+//! assert_eq!(bytes.len(), 1); // 7 bits of damage + 1 bit of critical
+//! assert_eq!(Hit::from_bytes(&bytes).unwrap(), Hit { damage: 42, critical: true });
+//! ```
+//!
+//! The format is specified in `docs/wire-format.md`.
+
+pub mod codec;
+pub mod error;
+pub mod roblox;
+pub mod wire;
+
+pub use codec::{MapKey, NetCodec};
+pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FieldPath, PathSegment};
+// Re-exported once the derive lands: pub use skyrocket_derive::NetCodec;
+pub use wire::{Decoder, Encoder};
+
+/// The schema IR, re-exported for derived code and tools.
+pub use skyrocket_schema as schema;
