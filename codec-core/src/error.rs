@@ -206,6 +206,13 @@ pub enum EncodeErrorKind {
         /// The maximum.
         max: usize,
     },
+    /// A dynamic value that does not match its schema type.
+    TypeMismatch {
+        /// What the schema expected.
+        expected: String,
+    },
+    /// A schema type name that the schema does not define.
+    UnknownType(String),
 }
 
 /// An encode failure with the field path.
@@ -271,11 +278,19 @@ impl fmt::Display for EncodeError {
                 "{}: value {value} is outside the declared range {lo}..={hi}",
                 self.path
             ),
-            EncodeErrorKind::TooLong { len, max } => write!(
-                f,
-                "{}: length {len} exceeds max_len {max}",
-                self.path
-            ),
+            EncodeErrorKind::TooLong { len, max } => {
+                write!(f, "{}: length {len} exceeds max_len {max}", self.path)
+            }
+            EncodeErrorKind::TypeMismatch { expected } => {
+                write!(
+                    f,
+                    "{}: value does not match the schema type {expected}",
+                    self.path
+                )
+            }
+            EncodeErrorKind::UnknownType(name) => {
+                write!(f, "{}: the schema has no type named {name}", self.path)
+            }
         }
     }
 }

@@ -22,12 +22,15 @@
 //! The format is specified in `docs/wire-format.md`.
 
 pub mod codec;
+pub mod dynamic;
 pub mod error;
 pub mod roblox;
 pub mod wire;
 
 pub use codec::{MapKey, NetCodec};
-pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FieldPath, PathSegment};
+pub use error::{
+    DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FieldPath, PathSegment,
+};
 // Re-exported once the derive lands: pub use skyrocket_derive::NetCodec;
 pub use wire::{Decoder, Encoder};
 
