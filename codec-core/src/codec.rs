@@ -329,10 +329,7 @@ pub fn decode_entries<K: MapKey, V: NetCodec>(
     for i in 0..len {
         let key = K::decode(dec).map_err(|e| e.in_key().in_index(i))?;
         if previous.as_ref().is_some_and(|p| *p >= key) {
-            return Err(dec
-                .fail(DecodeErrorKind::NonCanonical)
-                .in_key()
-                .in_index(i));
+            return Err(dec.fail(DecodeErrorKind::NonCanonical).in_key().in_index(i));
         }
         let value = V::decode(dec).map_err(|e| e.in_index(i))?;
         previous = Some(key.clone());

@@ -194,7 +194,10 @@ pub fn write_vector3(enc: &mut Encoder, v: &Vector3, encoding: &FloatEncoding) {
 }
 
 /// Reads a `Vector3` with the given component encoding.
-pub fn read_vector3(dec: &mut Decoder<'_>, encoding: &FloatEncoding) -> Result<Vector3, DecodeError> {
+pub fn read_vector3(
+    dec: &mut Decoder<'_>,
+    encoding: &FloatEncoding,
+) -> Result<Vector3, DecodeError> {
     let x = read_component(dec, encoding).map_err(|e| e.in_field("X"))?;
     let y = read_component(dec, encoding).map_err(|e| e.in_field("Y"))?;
     let z = read_component(dec, encoding).map_err(|e| e.in_field("Z"))?;
@@ -208,7 +211,10 @@ pub fn write_vector2(enc: &mut Encoder, v: &Vector2, encoding: &FloatEncoding) {
 }
 
 /// Reads a `Vector2` with the given component encoding.
-pub fn read_vector2(dec: &mut Decoder<'_>, encoding: &FloatEncoding) -> Result<Vector2, DecodeError> {
+pub fn read_vector2(
+    dec: &mut Decoder<'_>,
+    encoding: &FloatEncoding,
+) -> Result<Vector2, DecodeError> {
     let x = read_component(dec, encoding).map_err(|e| e.in_field("X"))?;
     let y = read_component(dec, encoding).map_err(|e| e.in_field("Y"))?;
     Ok(Vector2 { x, y })
@@ -217,6 +223,13 @@ pub fn read_vector2(dec: &mut Decoder<'_>, encoding: &FloatEncoding) -> Result<V
 /// Bits per smallest-three component (spec 5.1).
 pub const ROTATION_COMPONENT_BITS: u32 = 15;
 const ROTATION_COMPONENT_MAX: f64 = 32767.0;
+/// `1/sqrt(2)` evaluated in binary64 as the spec writes it (5.1):
+/// `0x3FE6A09E667F3BCC`, one ulp below the correctly rounded
+/// `std::f64::consts::FRAC_1_SQRT_2`. Luau's `1 / math.sqrt(2)` gives the same.
+pub const ROTATION_HALF_RANGE: f64 = f64::from_bits(0x3FE6_A09E_667F_3BCC);
+/// `2/sqrt(2)` evaluated in binary64 (5.1): `0x3FF6A09E667F3BCC`, exactly
+/// `2 * ROTATION_HALF_RANGE`.
+pub const ROTATION_RANGE: f64 = f64::from_bits(0x3FF6_A09E_667F_3BCC);
 
 /// The unit quaternion `[w, x, y, z]` of a rotation matrix (spec 5.1 steps 1-2).
 pub fn matrix_to_quaternion(r: &[[f32; 3]; 3]) -> [f64; 4] {
@@ -298,12 +311,12 @@ pub fn write_rotation(enc: &mut Encoder, rotation: &[[f32; 3]; 3]) {
         q = q.map(|c| -c);
     }
     enc.write_bits(largest as u64, 2);
-    let half_range = std::f64::consts::FRAC_1_SQRT_2;
     for (i, c) in q.iter().enumerate() {
         if i == largest {
             continue;
         }
-        let level = ((c + half_range) / (2.0 * half_range) * ROTATION_COMPONENT_MAX + 0.5).floor();
+        let level =
+            ((c + ROTATION_HALF_RANGE) / ROTATION_RANGE * ROTATION_COMPONENT_MAX + 0.5).floor();
         let level = level.clamp(0.0, ROTATION_COMPONENT_MAX);
         enc.write_bits(level as u64, ROTATION_COMPONENT_BITS);
     }
@@ -312,19 +325,19 @@ pub fn write_rotation(enc: &mut Encoder, rotation: &[[f32; 3]; 3]) {
 /// Reads a smallest-three rotation (spec 5.1).
 pub fn read_rotation(dec: &mut Decoder<'_>) -> Result<[[f32; 3]; 3], DecodeError> {
     let largest = dec.read_bits(2)? as usize;
-    let half_range = std::f64::consts::FRAC_1_SQRT_2;
     let mut q = [0.0f64; 4];
-    let mut sum = 0.0;
+    // `1 - a² - b² - c²`, subtracted left to right as the spec writes it.
+    let mut rest = 1.0;
     for (i, slot) in q.iter_mut().enumerate() {
         if i == largest {
             continue;
         }
         let level = dec.read_bits(ROTATION_COMPONENT_BITS)? as f64;
-        let c = level / ROTATION_COMPONENT_MAX * (2.0 * half_range) - half_range;
+        let c = level / ROTATION_COMPONENT_MAX * ROTATION_RANGE - ROTATION_HALF_RANGE;
         *slot = c;
-        sum += c * c;
+        rest -= c * c;
     }
-    q[largest] = (1.0 - sum).max(0.0).sqrt();
+    q[largest] = rest.max(0.0).sqrt();
     Ok(quaternion_to_matrix(q))
 }
 

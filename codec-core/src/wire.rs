@@ -222,7 +222,10 @@ impl<'a> Decoder<'a> {
     /// Takes `n` bytes from the byte section.
     #[inline]
     pub fn read_bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self.byte_pos.checked_add(n).ok_or_else(|| self.error(K::UnexpectedEnd))?;
+        let end = self
+            .byte_pos
+            .checked_add(n)
+            .ok_or_else(|| self.error(K::UnexpectedEnd))?;
         if end + Self::bit_section_bytes(self.bit_pos) > self.input.len() {
             return Err(self.error(K::UnexpectedEnd));
         }
@@ -334,8 +337,7 @@ impl<'a> Decoder<'a> {
         loop {
             let group = self.read_bits(8)?;
             let payload = group & 0x7F;
-            if shift >= type_bits || (shift > 0 && payload >> (type_bits - shift).min(7) != 0)
-            {
+            if shift >= type_bits || (shift > 0 && payload >> (type_bits - shift).min(7) != 0) {
                 return Err(self.error(K::InvalidVarint));
             }
             value |= payload << shift;
@@ -435,7 +437,11 @@ pub const fn range_bits(lo: i128, hi: i128) -> u32 {
 #[inline]
 pub fn write_range(enc: &mut Encoder, value: i128, lo: i128, hi: i128) -> Result<(), EncodeError> {
     if value < lo || value > hi {
-        return Err(EncodeError::new(EncodeErrorKind::OutOfRange { value, lo, hi }));
+        return Err(EncodeError::new(EncodeErrorKind::OutOfRange {
+            value,
+            lo,
+            hi,
+        }));
     }
     write_sized(enc, (value - lo) as u64, range_bits(lo, hi));
     Ok(())
@@ -481,26 +487,86 @@ pub fn read_quantized(dec: &mut Decoder<'_>, q: &Quantize) -> Result<f64, Decode
     Ok(q.min + level as f64 * q.step)
 }
 
+/// The binary16 bits of `value` (spec 2.3): round to nearest, ties to even,
+/// overflow to infinity, NaN canonical.
+///
+/// Done by hand on the binary64 bits rather than with `half::f16::from_f64`:
+/// that one drops the low 32 mantissa bits before rounding (so values just
+/// above a tie round down) and, on x86 with F16C, goes through binary32
+/// (double rounding), which would make the bytes depend on the CPU.
+pub fn f64_to_f16_bits(value: f64) -> u16 {
+    if value.is_nan() {
+        return CANONICAL_NAN_F16;
+    }
+    let bits = value.to_bits();
+    let sign = ((bits >> 48) & 0x8000) as u16;
+    let biased = ((bits >> 52) & 0x7FF) as i32;
+    let exp = biased - 1023;
+    if exp > 15 {
+        // Includes infinity (biased 0x7FF).
+        return sign | 0x7C00;
+    }
+    if biased == 0 {
+        // Zero or a binary64 subnormal: far below half the smallest binary16 subnormal.
+        return sign;
+    }
+    let mantissa = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    // Drop the bits below the binary16 quantum: 2^(exp - 10) for normal
+    // results, 2^-24 for subnormal ones.
+    let shift = if exp >= -14 {
+        42
+    } else {
+        42 + (-14 - exp) as u32
+    };
+    if shift >= 64 {
+        return sign;
+    }
+    let mut q = mantissa >> shift;
+    let rem = mantissa & ((1u64 << shift) - 1);
+    let halfway = 1u64 << (shift - 1);
+    if rem > halfway || (rem == halfway && q & 1 == 1) {
+        q += 1;
+    }
+    // For normal results q includes the implicit bit (2^10), which adds one to
+    // the exponent field; a carry out of the mantissa (q = 2^11) moves to the
+    // next binade, and past 65504 to infinity (0x7C00).
+    let base = if exp >= -14 {
+        ((exp + 14) as u64) << 10
+    } else {
+        0
+    };
+    sign | (base + q) as u16
+}
+
+/// The value of binary16 `bits` as binary64 (exact).
+pub fn f16_bits_to_f64(bits: u16) -> f64 {
+    let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = ((bits >> 10) & 0x1F) as i32;
+    let mantissa = (bits & 0x3FF) as f64;
+    let magnitude = match exp {
+        0 => mantissa * f64::powi(2.0, -24),
+        0x1F if mantissa == 0.0 => f64::INFINITY,
+        0x1F => f64::NAN,
+        _ => (1024.0 + mantissa) * f64::powi(2.0, exp - 25),
+    };
+    sign * magnitude
+}
+
 /// Writes a binary16 float (spec 2.3).
 #[inline]
 pub fn write_half(enc: &mut Encoder, value: f64) {
-    let bits = if value.is_nan() {
-        CANONICAL_NAN_F16
-    } else {
-        half::f16::from_f64(value).to_bits()
-    };
-    enc.write_u16(bits);
+    enc.write_u16(f64_to_f16_bits(value));
 }
 
 /// Reads a binary16 float as binary64 (spec 2.3).
 #[inline]
 pub fn read_half(dec: &mut Decoder<'_>) -> Result<f64, DecodeError> {
     let bits = dec.read_u16()?;
-    let value = half::f16::from_bits(bits);
+    let value = f16_bits_to_f64(bits);
     if value.is_nan() && bits != CANONICAL_NAN_F16 {
         return Err(dec.fail(K::NonCanonical));
     }
-    Ok(value.to_f64())
+    Ok(value)
 }
 
 /// Writes a collection length (spec 3).
@@ -553,11 +619,19 @@ pub fn read_len(dec: &mut Decoder<'_>, max_len: Option<u32>) -> Result<usize, De
     Ok(len as usize)
 }
 
+/// Most elements [`safe_capacity`] ever preallocates. A count is only a claim
+/// until the elements decode: with a bound of one element per remaining bit
+/// alone, a 1 MB message claiming 8M `Vec<u64>`s would reserve 192 MB before
+/// failing. Longer collections grow as their elements actually decode.
+pub const MAX_PREALLOCATED_ELEMENTS: usize = 4096;
+
 /// A capacity to preallocate for `len` elements: never more than the
-/// remaining input could hold, so hostile counts cannot force allocations.
+/// remaining input could hold nor [`MAX_PREALLOCATED_ELEMENTS`], so hostile
+/// counts cannot force allocations.
 #[inline]
 pub fn safe_capacity(dec: &Decoder<'_>, len: usize) -> usize {
     len.min(dec.remaining_bits() as usize)
+        .min(MAX_PREALLOCATED_ELEMENTS)
 }
 
 /// Writes a string: length, then UTF-8 bytes (spec 3).
@@ -622,4 +696,3 @@ pub fn read_tag(dec: &mut Decoder<'_>, variants: u32) -> Result<u32, DecodeError
     }
     Ok(tag)
 }
-
