@@ -4,8 +4,22 @@
 //!   (`Vector3`, `Vector2`, `CFrame`, `Color3`, `UDim`, `UDim2`, `DateTime`,
 //!   `Enum`).
 //! - [`new_sandboxed_vm`] makes a state configured as Roblox runs scripts.
+//! - [`World`] runs one server VM and any number of client VMs on a virtual
+//!   clock, connected by a seeded, conditioned network ([`link`]), with
+//!   byte counters ([`Counters`]).
 
+pub mod counters;
 pub mod datatypes;
+pub mod link;
+mod services;
+pub mod value;
+mod vm;
+pub mod world;
+
+pub use counters::{Counters, Direction, Traffic};
+pub use link::LinkConfig;
+pub use vm::{InstanceRef, Kind};
+pub use world::{Peer, ScriptError, World, WorldConfig};
 
 use mlua::{Lua, Result};
 

@@ -78,11 +78,15 @@ pub(crate) fn fmt_f32(v: f32) -> String {
 pub(crate) fn bad_arg(func: &str, n: usize, expected: &str, got: &Value) -> mlua::Error {
     mlua::Error::runtime(format!(
         "invalid argument #{n} to '{func}' ({expected} expected, got {})",
-        crate::datatypes::type_of(got)
+        type_of(got)
     ))
 }
 
-/// Roblox-style type name of a value (`typeof`), for error messages.
+/// Roblox-style type name of a value, as `typeof` answers.
+pub fn type_name(v: &Value) -> String {
+    type_of(v)
+}
+
 pub(crate) fn type_of(v: &Value) -> String {
     match v {
         Value::Vector(_) => "Vector3".into(),

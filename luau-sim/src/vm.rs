@@ -1,0 +1,351 @@
+//! One peer's Luau VM: Roblox datatypes, the host prelude (scheduler,
+//! signals, instances, services, remotes), then sandboxing.
+
+use crate::datatypes::{self, ClockSource};
+use crate::services;
+use crate::value::NetValue;
+use mlua::{
+    Buffer, Function, Lua, MetaMethod, MultiValue, Result, Table, UserData, Value, Variadic,
+};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+const PRELUDE: &str = concat!(
+    include_str!("host/scheduler.luau"),
+    include_str!("host/signal.luau"),
+    include_str!("host/instance.luau"),
+    include_str!("host/services.luau"),
+);
+
+/// Handle to an Instance inside one VM (`typeof(x) == "Instance"`). The id
+/// is shared by the server and clients for replicated instances; the
+/// instance's state lives in the VM's host prelude.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstanceRef(pub i64);
+
+impl UserData for InstanceRef {
+    fn add_fields<F: mlua::UserDataFields<Self>>(fields: &mut F) {
+        fields.add_meta_field(MetaMethod::Type, "Instance");
+        fields.add_meta_field_with("__index", |lua| {
+            lua.named_registry_value::<Function>("skyrocket.instance.index")
+        });
+        fields.add_meta_field_with("__newindex", |lua| {
+            lua.named_registry_value::<Function>("skyrocket.instance.newindex")
+        });
+        fields.add_meta_field_with("__tostring", |lua| {
+            lua.named_registry_value::<Function>("skyrocket.instance.tostring")
+        });
+    }
+}
+
+/// Kinds of remote traffic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// RemoteEvent fire.
+    Event,
+    /// UnreliableRemoteEvent fire.
+    Unreliable,
+    /// RemoteFunction invocation.
+    Invoke,
+    /// RemoteFunction result.
+    Response,
+    /// Instance replication.
+    Replication,
+}
+
+impl Kind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Kind::Event => "event",
+            Kind::Unreliable => "unreliable",
+            Kind::Invoke => "invoke",
+            Kind::Response => "response",
+            Kind::Replication => "replication",
+        }
+    }
+    fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "event" => Kind::Event,
+            "unreliable" => Kind::Unreliable,
+            "invoke" => Kind::Invoke,
+            "response" => Kind::Response,
+            _ => return None,
+        })
+    }
+}
+
+/// Something a VM asked the host to send.
+#[derive(Debug)]
+pub(crate) struct Outgoing {
+    pub kind: Kind,
+    pub remote_id: i64,
+    pub name: String,
+    /// 0: server; -1: all clients; otherwise a UserId.
+    pub target: i64,
+    pub call_id: f64,
+    pub args: Vec<NetValue>,
+}
+
+/// State shared between a VM's host callbacks and the world.
+#[derive(Default)]
+pub(crate) struct PeerShared {
+    pub outbox: RefCell<Vec<Outgoing>>,
+    pub errors: RefCell<Vec<String>>,
+    pub output: RefCell<Vec<String>>,
+    pub kicks: RefCell<Vec<(i64, String)>>,
+}
+
+/// A peer VM.
+pub(crate) struct Vm {
+    pub lua: Lua,
+    pub shared: Rc<PeerShared>,
+    h: Table,
+}
+
+/// Options for building a VM.
+pub(crate) struct VmOptions {
+    pub is_server: bool,
+    pub user_id: i64,
+    pub seed: u64,
+    pub unix_epoch: f64,
+    pub clock: Rc<Cell<f64>>,
+    pub native: bool,
+    pub frame_dt: f64,
+}
+
+fn module_source(source: &str) -> String {
+    // Keep `--!` hot comments first, then inject `script` on the first code
+    // line so line numbers are unchanged.
+    let mut out = String::with_capacity(source.len() + 32);
+    let mut injected = false;
+    for line in source.split_inclusive('\n') {
+        if !injected && !line.trim_start().starts_with("--!") {
+            out.push_str("local script = ...; ");
+            injected = true;
+        }
+        out.push_str(line);
+    }
+    if !injected {
+        out.push_str("\nlocal script = ...");
+    }
+    out
+}
+
+impl Vm {
+    pub fn new(o: VmOptions) -> Result<Vm> {
+        let lua = Lua::new();
+        datatypes::install(&lua)?;
+        let shared = Rc::new(PeerShared::default());
+        let clock = o.clock.clone();
+        let epoch = o.unix_epoch;
+        lua.set_app_data(ClockSource(Rc::new(move || {
+            ((epoch + clock.get()) * 1000.0).floor() as i64
+        })));
+        let hostfns = lua.create_table()?;
+        let tostring: Function = lua.globals().get("tostring")?;
+
+        let sh = shared.clone();
+        hostfns.set(
+            "report",
+            lua.create_function(move |_, msg: String| {
+                sh.errors.borrow_mut().push(msg);
+                Ok(())
+            })?,
+        )?;
+        for (name, prefix) in [("print", ""), ("warn", "WARN: ")] {
+            let sh = shared.clone();
+            let ts = tostring.clone();
+            hostfns.set(
+                name,
+                lua.create_function(move |_, args: Variadic<Value>| {
+                    let mut line = String::from(prefix);
+                    for (i, a) in args.iter().enumerate() {
+                        if i > 0 {
+                            line.push(' ');
+                        }
+                        line.push_str(&ts.call::<String>(a.clone())?);
+                    }
+                    sh.output.borrow_mut().push(line);
+                    Ok(())
+                })?,
+            )?;
+        }
+        hostfns.set(
+            "newproxy",
+            lua.create_function(|lua, id: i64| lua.create_userdata(InstanceRef(id)))?,
+        )?;
+        hostfns.set(
+            "setInstanceMeta",
+            lua.create_function(|lua, (i, n, t): (Function, Function, Function)| {
+                lua.set_named_registry_value("skyrocket.instance.index", i)?;
+                lua.set_named_registry_value("skyrocket.instance.newindex", n)?;
+                lua.set_named_registry_value("skyrocket.instance.tostring", t)
+            })?,
+        )?;
+        let sh = shared.clone();
+        hostfns.set(
+            "send",
+            lua.create_function(
+                move |_,
+                      (kind, remote_id, name, target, call_id, args): (
+                    String,
+                    i64,
+                    String,
+                    i64,
+                    f64,
+                    Variadic<Value>,
+                )| {
+                    let kind = Kind::parse(&kind)
+                        .ok_or_else(|| mlua::Error::runtime("unknown message kind"))?;
+                    let args = args
+                        .iter()
+                        .map(NetValue::from_lua)
+                        .collect::<Result<Vec<_>>>()?;
+                    sh.outbox.borrow_mut().push(Outgoing {
+                        kind,
+                        remote_id,
+                        name,
+                        target,
+                        call_id,
+                        args,
+                    });
+                    Ok(())
+                },
+            )?,
+        )?;
+        let sh = shared.clone();
+        hostfns.set(
+            "replicate",
+            lua.create_function(move |_, args: Variadic<Value>| {
+                let args = args
+                    .iter()
+                    .map(NetValue::from_lua)
+                    .collect::<Result<Vec<_>>>()?;
+                sh.outbox.borrow_mut().push(Outgoing {
+                    kind: Kind::Replication,
+                    remote_id: 0,
+                    name: "replication".into(),
+                    target: -1,
+                    call_id: 0.0,
+                    args,
+                });
+                Ok(())
+            })?,
+        )?;
+        let sh = shared.clone();
+        hostfns.set(
+            "kick",
+            lua.create_function(move |_, (uid, msg): (i64, String)| {
+                sh.kicks.borrow_mut().push((uid, msg));
+                Ok(())
+            })?,
+        )?;
+        let rng = RefCell::new(ChaCha8Rng::seed_from_u64(o.seed));
+        hostfns.set(
+            "guid",
+            lua.create_function(move |_, ()| Ok(services::guid(&mut rng.borrow_mut())))?,
+        )?;
+        hostfns.set(
+            "jsonEncode",
+            lua.create_function(|_, v: Value| services::json_encode(v))?,
+        )?;
+        hostfns.set(
+            "jsonDecode",
+            lua.create_function(|lua, s: String| services::json_decode(lua, &s))?,
+        )?;
+        hostfns.set(
+            "compress",
+            lua.create_function(|lua, (b, _alg, level): (Buffer, Value, Option<i32>)| {
+                services::compress(lua, &b, level.unwrap_or(1))
+            })?,
+        )?;
+        hostfns.set(
+            "decompress",
+            lua.create_function(|lua, (b, _alg): (Buffer, Value)| services::decompress(lua, &b))?,
+        )?;
+        hostfns.set(
+            "decompressedSize",
+            lua.create_function(|_, (b, _alg): (Buffer, Value)| {
+                Ok(services::decompressed_size(&b))
+            })?,
+        )?;
+        hostfns.set(
+            "base64Encode",
+            lua.create_function(|lua, b: Buffer| {
+                lua.create_buffer(services::base64_encode(&b.to_vec()))
+            })?,
+        )?;
+        hostfns.set(
+            "base64Decode",
+            lua.create_function(
+                |lua, b: Buffer| match services::base64_decode(&b.to_vec()) {
+                    Some(v) => lua.create_buffer(v),
+                    None => Err(mlua::Error::runtime("invalid base64 input")),
+                },
+            )?,
+        )?;
+        hostfns.set(
+            "loadModule",
+            lua.create_function(|lua, (source, name): (String, String)| {
+                lua.load(module_source(&source))
+                    .set_name(format!("={name}"))
+                    .into_function()
+            })?,
+        )?;
+        hostfns.set("unixEpoch", o.unix_epoch)?;
+
+        let (h, g): (Table, Table) = lua.load(PRELUDE).set_name("=SkyrocketHost").call((
+            hostfns,
+            o.is_server,
+            o.user_id,
+            o.frame_dt,
+        ))?;
+        let globals = lua.globals();
+        for pair in g.pairs::<Value, Value>() {
+            let (k, v) = pair?;
+            globals.set(k, v)?;
+        }
+        lua.sandbox(true)?;
+        lua.enable_jit(o.native);
+        Ok(Vm { lua, shared, h })
+    }
+
+    /// Calls an exported prelude function.
+    pub fn call<R: mlua::FromLuaMulti>(
+        &self,
+        name: &str,
+        args: impl mlua::IntoLuaMulti,
+    ) -> Result<R> {
+        let f: Function = self.h.get(name)?;
+        f.call(args)
+    }
+
+    /// Rebuilds network values in this VM (instances resolved by id).
+    pub fn to_lua_args(&self, args: &[NetValue]) -> Result<MultiValue> {
+        let by_id: Function = self.h.get("instanceById")?;
+        let resolve = |id: i64| by_id.call::<Value>(id);
+        args.iter()
+            .map(|a| a.to_lua(&self.lua, &resolve))
+            .collect::<Result<MultiValue>>()
+    }
+
+    /// Loads a chunk and runs it in a new thread (so it may yield);
+    /// compile errors are returned, runtime errors are reported by the
+    /// scheduler.
+    pub fn spawn_source(&self, source: &str, name: &str) -> Result<()> {
+        let f = self
+            .lua
+            .load(source)
+            .set_name(format!("={name}"))
+            .into_function()?;
+        self.call::<Value>("spawn", f)?;
+        Ok(())
+    }
+
+    /// Takes reported errors.
+    pub fn take_errors(&self) -> Vec<String> {
+        std::mem::take(&mut *self.shared.errors.borrow_mut())
+    }
+}

@@ -1,0 +1,658 @@
+//! The world: one server VM, client VMs joining and leaving, a virtual clock,
+//! and the conditioned network between them.
+
+use crate::counters::{Counters, Direction};
+use crate::link::{LinkConfig, LinkState};
+use crate::value::{message_size, NetValue};
+use crate::vm::{Kind, Vm, VmOptions};
+use mlua::{FromLuaMulti, Lua, MultiValue, Result, Table, Value};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::cell::Cell;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::path::Path;
+use std::rc::Rc;
+
+/// Roblox drops UnreliableRemoteEvent payloads above this size.
+pub const UNRELIABLE_LIMIT: usize = 1000;
+
+/// World settings.
+#[derive(Clone, Debug)]
+pub struct WorldConfig {
+    /// Seed for every random choice (network, GUIDs).
+    pub seed: u64,
+    /// Frames per second (default 60).
+    pub frame_rate: f64,
+    /// Link conditions for new players, both directions.
+    pub default_link: LinkConfig,
+    /// Unix time (seconds) at virtual time 0, for `tick()`, `os.time()`,
+    /// `DateTime.now()` and `GetServerTimeNow()`.
+    pub unix_epoch: f64,
+    /// Native code generation for the server VM (Roblox compiles `--!native`
+    /// code on servers only).
+    pub server_native: bool,
+    /// Native code generation for client VMs (off: clients run the
+    /// interpreter on Roblox).
+    pub client_native: bool,
+}
+
+impl Default for WorldConfig {
+    fn default() -> Self {
+        Self {
+            seed: 0,
+            frame_rate: 60.0,
+            default_link: LinkConfig::PERFECT,
+            unix_epoch: 1_700_000_000.0,
+            server_native: true,
+            client_native: false,
+        }
+    }
+}
+
+/// A peer of the world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Peer {
+    /// The server.
+    Server,
+    /// A client, by UserId.
+    Client(u64),
+}
+
+/// A Luau error raised by a script or handler, with its traceback.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScriptError {
+    /// Where it happened.
+    pub peer: Peer,
+    /// Message (chunk name, line) and traceback.
+    pub message: String,
+    /// Virtual time.
+    pub time: f64,
+}
+
+struct Client {
+    vm: Vm,
+    up: LinkState,
+    down: LinkState,
+}
+
+enum Payload {
+    Remote {
+        kind: Kind,
+        remote_id: i64,
+        call_id: f64,
+        args: Rc<Vec<NetValue>>,
+    },
+    Replication(Vec<Vec<NetValue>>),
+}
+
+struct InFlight {
+    arrival: f64,
+    seq: u64,
+    to: Peer,
+    from_user: u64,
+    name: Rc<str>,
+    bytes: usize,
+    payload: Rc<Payload>,
+}
+
+impl PartialEq for InFlight {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for InFlight {}
+impl PartialOrd for InFlight {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for InFlight {
+    // Reversed: BinaryHeap pops the earliest arrival (then lowest seq) first.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.arrival
+            .total_cmp(&self.arrival)
+            .then_with(|| o.seq.cmp(&self.seq))
+    }
+}
+
+/// A simulated Roblox game: server, clients, network, virtual time.
+pub struct World {
+    config: WorldConfig,
+    clock: Rc<Cell<f64>>,
+    frame: u64,
+    rng: ChaCha8Rng,
+    server: Vm,
+    clients: BTreeMap<u64, Client>,
+    next_user_id: u64,
+    in_flight: BinaryHeap<InFlight>,
+    seq: u64,
+    counters: Counters,
+    errors: Vec<ScriptError>,
+    output: Vec<(Peer, String)>,
+    client_scripts: Vec<(String, String)>,
+}
+
+fn peer_seed(seed: u64, n: u64) -> u64 {
+    seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+impl World {
+    /// Creates a world with a server and no players.
+    pub fn new(config: WorldConfig) -> Result<World> {
+        let clock = Rc::new(Cell::new(0.0));
+        let server = Vm::new(VmOptions {
+            is_server: true,
+            user_id: 0,
+            seed: peer_seed(config.seed, 0),
+            unix_epoch: config.unix_epoch,
+            clock: clock.clone(),
+            native: config.server_native,
+            frame_dt: 1.0 / config.frame_rate,
+        })?;
+        Ok(World {
+            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            config,
+            clock,
+            frame: 0,
+            server,
+            clients: BTreeMap::new(),
+            next_user_id: 1,
+            in_flight: BinaryHeap::new(),
+            seq: 0,
+            counters: Counters::default(),
+            errors: Vec::new(),
+            output: Vec::new(),
+            client_scripts: Vec::new(),
+        })
+    }
+
+    /// Virtual time in seconds.
+    pub fn now(&self) -> f64 {
+        self.clock.get()
+    }
+
+    /// Frames stepped so far.
+    pub fn frame(&self) -> u64 {
+        self.frame
+    }
+
+    /// The server's Lua state.
+    pub fn server(&self) -> &Lua {
+        &self.server.lua
+    }
+
+    /// A client's Lua state.
+    pub fn client(&self, user_id: u64) -> Option<&Lua> {
+        self.clients.get(&user_id).map(|c| &c.vm.lua)
+    }
+
+    /// UserIds of connected players, ascending.
+    pub fn players(&self) -> Vec<u64> {
+        self.clients.keys().copied().collect()
+    }
+
+    fn vm(&self, peer: Peer) -> Result<&Vm> {
+        match peer {
+            Peer::Server => Ok(&self.server),
+            Peer::Client(id) => self
+                .clients
+                .get(&id)
+                .map(|c| &c.vm)
+                .ok_or_else(|| mlua::Error::runtime(format!("no client with UserId {id}"))),
+        }
+    }
+
+    /// Byte and message counters.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Script errors so far (handlers, scripts, modules), in order.
+    pub fn errors(&self) -> &[ScriptError] {
+        &self.errors
+    }
+
+    /// Takes the script errors collected so far.
+    pub fn take_errors(&mut self) -> Vec<ScriptError> {
+        std::mem::take(&mut self.errors)
+    }
+
+    /// `print`/`warn` output so far.
+    pub fn output(&self) -> &[(Peer, String)] {
+        &self.output
+    }
+
+    /// Changes one direction of a player's link (takes effect for packets
+    /// sent from now on).
+    pub fn set_link(&mut self, user_id: u64, dir: Direction, config: LinkConfig) {
+        if let Some(c) = self.clients.get_mut(&user_id) {
+            match dir {
+                Direction::Up => c.up.config = config,
+                Direction::Down => c.down.config = config,
+            }
+        }
+    }
+
+    /// Changes both directions of every current player's link and the
+    /// default for players joining later.
+    pub fn set_all_links(&mut self, config: LinkConfig) {
+        self.config.default_link = config;
+        for c in self.clients.values_mut() {
+            c.up.config = config;
+            c.down.config = config;
+        }
+    }
+
+    /// Runs Luau source on a peer in a new thread (it may yield); runtime
+    /// errors are collected in [`World::errors`], compile errors returned.
+    pub fn run(&mut self, peer: Peer, source: &str, chunk_name: &str) -> Result<()> {
+        let r = self.vm(peer)?.spawn_source(source, chunk_name);
+        self.collect(peer);
+        r
+    }
+
+    /// Evaluates Luau source on a peer synchronously (no yielding) and
+    /// returns its results; handy for assertions from Rust.
+    pub fn eval<R: FromLuaMulti>(&mut self, peer: Peer, source: &str) -> Result<R> {
+        let vm = self.vm(peer)?;
+        let r = vm.lua.load(source).set_name("=eval").eval::<R>();
+        vm.call::<()>("flush", ())?;
+        self.collect(peer);
+        r
+    }
+
+    /// Creates (or replaces) a ModuleScript on the server at a path such as
+    /// `ReplicatedStorage/Shared/Net`; folders are created as needed. Modules
+    /// under ReplicatedStorage replicate to clients.
+    pub fn add_module(&mut self, path: &str, source: &str) -> Result<()> {
+        self.server.call::<Value>("createModule", (path, source))?;
+        self.route_outboxes();
+        Ok(())
+    }
+
+    /// `require`s a module on a peer by path (`ReplicatedStorage/Shared/Net`
+    /// or dotted) and returns its value.
+    pub fn require(&mut self, peer: Peer, path: &str) -> Result<Value> {
+        let r = self.vm(peer)?.call::<Value>("require", path);
+        self.collect(peer);
+        r
+    }
+
+    /// Loads a Rojo-like folder: `X.luau`/`X.lua` become ModuleScripts named
+    /// `X` under `parent_path` (a service path such as `ReplicatedStorage` or
+    /// `ReplicatedStorage/Shared`), sub-folders become Folders, `init.luau`
+    /// makes its folder a ModuleScript, `X.server.luau` runs on the server
+    /// and `X.client.luau` runs on every client (joined or joining).
+    pub fn load_dir(&mut self, dir: &Path, parent_path: &str) -> Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(mlua::Error::external)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            let file = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            if path.is_dir() {
+                self.load_dir(&path, &format!("{parent_path}/{file}"))?;
+                continue;
+            }
+            let Some(stem) = file
+                .strip_suffix(".luau")
+                .or_else(|| file.strip_suffix(".lua"))
+            else {
+                continue;
+            };
+            let source = std::fs::read_to_string(&path).map_err(mlua::Error::external)?;
+            if let Some(name) = stem.strip_suffix(".server") {
+                self.run(Peer::Server, &source, &format!("{parent_path}/{name}"))?;
+            } else if let Some(name) = stem.strip_suffix(".client") {
+                let name = format!("{parent_path}/{name}");
+                for id in self.players() {
+                    self.run(Peer::Client(id), &source, &name)?;
+                }
+                self.client_scripts.push((name, source));
+            } else if stem == "init" {
+                self.add_module(parent_path, &source)?;
+            } else {
+                self.add_module(&format!("{parent_path}/{stem}"), &source)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Connects a new player; returns its UserId. The server sees a Player
+    /// under Players and PlayerAdded fires; the client VM starts with its
+    /// LocalPlayer and receives the replicated world over its link.
+    pub fn add_player(&mut self, name: &str) -> Result<u64> {
+        let uid = self.next_user_id;
+        self.next_user_id += 1;
+        let instance_id: i64 = self.server.call("addPlayer", (uid, name, Value::Nil))?;
+        self.route_outboxes();
+        let vm = Vm::new(VmOptions {
+            is_server: false,
+            user_id: uid as i64,
+            seed: peer_seed(self.config.seed, uid),
+            unix_epoch: self.config.unix_epoch,
+            clock: self.clock.clone(),
+            native: self.config.client_native,
+            frame_dt: 1.0 / self.config.frame_rate,
+        })?;
+        vm.call::<()>("setStartTime", self.now())?;
+        vm.call::<Value>("addPlayer", (uid, name, instance_id))?;
+        let link = self.config.default_link;
+        self.clients.insert(
+            uid,
+            Client {
+                vm,
+                up: LinkState::new(link),
+                down: LinkState::new(link),
+            },
+        );
+        let snapshot: Table = self.server.call("snapshot", ())?;
+        let mut ops = Vec::new();
+        for op in snapshot.sequence_values::<Table>() {
+            let op = op?;
+            let args = op
+                .sequence_values::<Value>()
+                .map(|v| v.and_then(|v| NetValue::from_lua(&v)))
+                .collect::<Result<Vec<_>>>()?;
+            ops.push(args);
+        }
+        if !ops.is_empty() {
+            self.send_replication(uid, ops);
+        }
+        let scripts = self.client_scripts.clone();
+        for (name, source) in scripts {
+            self.run(Peer::Client(uid), &source, &name)?;
+        }
+        Ok(uid)
+    }
+
+    /// Disconnects a player: PlayerRemoving fires on the server, the Player
+    /// is destroyed everywhere, and the client VM is dropped.
+    pub fn remove_player(&mut self, user_id: u64) -> Result<()> {
+        if self.clients.remove(&user_id).is_none() {
+            return Ok(());
+        }
+        let r = self.server.call::<()>("removePlayer", user_id);
+        self.collect(Peer::Server);
+        self.route_outboxes();
+        r
+    }
+
+    fn collect(&mut self, peer: Peer) {
+        let now = self.now();
+        let Ok(vm) = self.vm(peer) else { return };
+        let errs = vm.take_errors();
+        let out = std::mem::take(&mut *vm.shared.output.borrow_mut());
+        self.errors
+            .extend(errs.into_iter().map(|message| ScriptError {
+                peer,
+                message,
+                time: now,
+            }));
+        self.output.extend(out.into_iter().map(|l| (peer, l)));
+    }
+
+    fn send_replication(&mut self, uid: u64, ops: Vec<Vec<NetValue>>) {
+        let bytes: usize = ops.iter().map(|o| message_size(o)).sum();
+        let payload = Rc::new(Payload::Replication(ops));
+        self.enqueue(
+            uid,
+            Direction::Down,
+            "replication".into(),
+            bytes,
+            true,
+            payload,
+        );
+    }
+
+    fn enqueue(
+        &mut self,
+        uid: u64,
+        dir: Direction,
+        name: Rc<str>,
+        bytes: usize,
+        reliable: bool,
+        payload: Rc<Payload>,
+    ) {
+        let now = self.now();
+        let Some(client) = self.clients.get_mut(&uid) else {
+            return;
+        };
+        let link = match dir {
+            Direction::Up => &mut client.up,
+            Direction::Down => &mut client.down,
+        };
+        let fate = link.transmit(now, bytes, reliable, &mut self.rng);
+        let c = self.counters.entry(&name, uid, dir);
+        c.sent_messages += 1;
+        c.sent_bytes += bytes as u64;
+        c.retransmits += u64::from(fate.retransmits);
+        if fate.arrivals.is_empty() {
+            c.dropped += 1;
+        }
+        c.duplicated += fate.arrivals.len().saturating_sub(1) as u64;
+        let to = match dir {
+            Direction::Up => Peer::Server,
+            Direction::Down => Peer::Client(uid),
+        };
+        for arrival in fate.arrivals {
+            self.seq += 1;
+            self.in_flight.push(InFlight {
+                arrival,
+                seq: self.seq,
+                to,
+                from_user: uid,
+                name: name.clone(),
+                bytes,
+                payload: payload.clone(),
+            });
+        }
+    }
+
+    /// Moves everything the VMs asked to send onto the links.
+    fn route_outboxes(&mut self) {
+        let out = std::mem::take(&mut *self.server.shared.outbox.borrow_mut());
+        for o in out {
+            let bytes = message_size(&o.args);
+            let name: Rc<str> = Rc::from(o.name.as_str());
+            if o.kind == Kind::Replication {
+                let ids: Vec<u64> = self.clients.keys().copied().collect();
+                for uid in ids {
+                    self.send_replication(uid, vec![o.args.clone()]);
+                }
+                continue;
+            }
+            let targets: Vec<u64> = if o.target < 0 {
+                self.clients.keys().copied().collect()
+            } else {
+                vec![o.target as u64]
+            };
+            let payload = Rc::new(Payload::Remote {
+                kind: o.kind,
+                remote_id: o.remote_id,
+                call_id: o.call_id,
+                args: Rc::new(o.args),
+            });
+            for uid in targets {
+                if o.kind == Kind::Unreliable && bytes > UNRELIABLE_LIMIT {
+                    self.counters.entry(&name, uid, Direction::Down).oversize += 1;
+                    continue;
+                }
+                let reliable = o.kind != Kind::Unreliable;
+                self.enqueue(
+                    uid,
+                    Direction::Down,
+                    name.clone(),
+                    bytes,
+                    reliable,
+                    payload.clone(),
+                );
+            }
+        }
+        let ids: Vec<u64> = self.clients.keys().copied().collect();
+        for uid in ids {
+            let out = match self.clients.get(&uid) {
+                Some(c) => std::mem::take(&mut *c.vm.shared.outbox.borrow_mut()),
+                None => continue,
+            };
+            for o in out {
+                if o.kind == Kind::Replication {
+                    continue;
+                }
+                let bytes = message_size(&o.args);
+                let name: Rc<str> = Rc::from(o.name.as_str());
+                if o.kind == Kind::Unreliable && bytes > UNRELIABLE_LIMIT {
+                    self.counters.entry(&name, uid, Direction::Up).oversize += 1;
+                    continue;
+                }
+                let payload = Rc::new(Payload::Remote {
+                    kind: o.kind,
+                    remote_id: o.remote_id,
+                    call_id: o.call_id,
+                    args: Rc::new(o.args),
+                });
+                let reliable = o.kind != Kind::Unreliable;
+                self.enqueue(uid, Direction::Up, name, bytes, reliable, payload);
+            }
+        }
+    }
+
+    fn deliver_due(&mut self) {
+        let now = self.now();
+        while self.in_flight.peek().is_some_and(|p| p.arrival <= now) {
+            let Some(p) = self.in_flight.pop() else { break };
+            let dir = match p.to {
+                Peer::Server => Direction::Up,
+                Peer::Client(_) => Direction::Down,
+            };
+            if let Peer::Client(uid) = p.to {
+                if !self.clients.contains_key(&uid) {
+                    continue;
+                }
+            } else if !self.clients.contains_key(&p.from_user) {
+                // The sender left; Roblox drops traffic of departed players.
+                continue;
+            }
+            let c = self.counters.entry(&p.name, p.from_user, dir);
+            c.delivered_messages += 1;
+            c.delivered_bytes += p.bytes as u64;
+            let r = self.deliver(&p);
+            if let Err(e) = r {
+                self.errors.push(ScriptError {
+                    peer: p.to,
+                    message: e.to_string(),
+                    time: now,
+                });
+            }
+            self.collect(p.to);
+        }
+    }
+
+    fn deliver(&self, p: &InFlight) -> Result<()> {
+        let vm = self.vm(p.to)?;
+        match &*p.payload {
+            Payload::Replication(ops) => {
+                for op in ops {
+                    let args = vm.to_lua_args(op)?;
+                    vm.call::<()>("applyReplication", args)?;
+                }
+            }
+            Payload::Remote {
+                kind,
+                remote_id,
+                call_id,
+                args,
+            } => {
+                let mut mv = vm.to_lua_args(args)?;
+                mv.push_front(Value::Number(*call_id));
+                mv.push_front(Value::Number(p.from_user as f64));
+                mv.push_front(Value::Number(*remote_id as f64));
+                mv.push_front(Value::String(vm.lua.create_string(kind.as_str())?));
+                vm.call::<()>("deliver", mv)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Advances one frame: deliver due packets, step the server then each
+    /// client (deferred events, timers, RunService signals), send what they
+    /// queued, apply kicks.
+    pub fn step(&mut self) -> Result<()> {
+        self.frame += 1;
+        let dt = 1.0 / self.config.frame_rate;
+        let now = self.frame as f64 * dt;
+        self.clock.set(now);
+        self.deliver_due();
+        let r = self.server.call::<()>("step", (now, dt));
+        if let Err(e) = r {
+            self.errors.push(ScriptError {
+                peer: Peer::Server,
+                message: e.to_string(),
+                time: now,
+            });
+        }
+        self.collect(Peer::Server);
+        let ids: Vec<u64> = self.clients.keys().copied().collect();
+        for uid in ids {
+            let r = match self.clients.get(&uid) {
+                Some(c) => c.vm.call::<()>("step", (now, dt)),
+                None => continue,
+            };
+            if let Err(e) = r {
+                self.errors.push(ScriptError {
+                    peer: Peer::Client(uid),
+                    message: e.to_string(),
+                    time: now,
+                });
+            }
+            self.collect(Peer::Client(uid));
+        }
+        self.route_outboxes();
+        self.apply_kicks()
+    }
+
+    fn apply_kicks(&mut self) -> Result<()> {
+        let mut kicks = std::mem::take(&mut *self.server.shared.kicks.borrow_mut());
+        for c in self.clients.values() {
+            kicks.extend(c.vm.shared.kicks.borrow_mut().drain(..));
+        }
+        for (uid, msg) in kicks {
+            if uid > 0 && self.clients.contains_key(&(uid as u64)) {
+                self.output
+                    .push((Peer::Client(uid as u64), format!("Kicked: {msg}")));
+                self.remove_player(uid as u64)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Steps frames until at least `seconds` of virtual time have passed.
+    pub fn run_for(&mut self, seconds: f64) -> Result<()> {
+        let frames = (seconds * self.config.frame_rate).round().max(0.0) as u64;
+        for _ in 0..frames {
+            self.step()?;
+        }
+        Ok(())
+    }
+
+    /// Calls a global function of a peer with arguments (synchronously).
+    pub fn call<R: FromLuaMulti>(
+        &mut self,
+        peer: Peer,
+        global: &str,
+        args: MultiValue,
+    ) -> Result<R> {
+        let vm = self.vm(peer)?;
+        let f: mlua::Function = vm.lua.globals().get(global)?;
+        let r = f.call(args);
+        self.collect(peer);
+        r
+    }
+}
