@@ -3,6 +3,16 @@
 //! (shared by `#[derive(NetCodec)]` and `skyrocket gen`), and the analyses
 //! every backend needs (encoded size bounds).
 
+pub mod error;
 pub mod ir;
+#[cfg(feature = "parse")]
+pub mod parse;
+pub mod size;
+pub mod validate;
 
+pub use error::SchemaError;
 pub use ir::*;
+#[cfg(feature = "parse")]
+pub use parse::{parse_derive_input, parse_file};
+pub use size::{can_be_zero_bits, size_of, type_size, SizeBounds, Sizes};
+pub use validate::validate;
