@@ -31,7 +31,8 @@ pub use codec::{MapKey, NetCodec};
 pub use error::{
     DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FieldPath, PathSegment,
 };
-// Re-exported once the derive lands: pub use skyrocket_derive::NetCodec;
+/// `#[derive(NetCodec)]`: the derive macro (same name as the trait, like serde).
+pub use skyrocket_derive::NetCodec;
 pub use wire::{Decoder, Encoder};
 
 /// The schema IR, re-exported for derived code and tools.
