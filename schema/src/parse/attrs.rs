@@ -215,8 +215,13 @@ pub(crate) fn check_quantize(q: &Quantize) -> Result<(), String> {
     let steps = ((q.max - q.min) / q.step + 0.5).floor();
     // levels = steps + 1 must fit in 2^53 so every level is an exact binary64.
     if steps >= (1u64 << MAX_QUANTIZE_BITS) as f64 {
+        let needed = if steps.is_finite() {
+            format!("{} bits", (steps + 1.0).log2().ceil())
+        } else {
+            "too many bits".to_owned()
+        };
         return Err(format!(
-            "`quantize` needs more than {MAX_QUANTIZE_BITS} bits ({steps} steps); use a larger step"
+            "`quantize` with these bounds and step needs {needed}, above the limit of {MAX_QUANTIZE_BITS} (levels must be exact in binary64); use a larger step or a narrower range"
         ));
     }
     Ok(())
@@ -250,11 +255,48 @@ pub(crate) fn field_attrs(attrs: &[Attribute], errors: &mut Vec<syn::Error>) -> 
                 Err(meta.error("`max_depth` goes on the struct or enum, not on a field"))
             }
             _ => Err(meta.error(format!(
-                "unknown field attribute `{key}`; expected one of: {FIELD_KEYS}"
+                "unknown field attribute `{key}`{}; expected one of: {FIELD_KEYS}",
+                suggestion(&key, FIELD_KEYS)
             ))),
         }
     });
     out
+}
+
+/// ` (did you mean `x`?)` when `key` is one or two edits from a known key.
+fn suggestion(key: &str, known: &str) -> String {
+    known
+        .split(", ")
+        .map(|k| (edit_distance(key, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance, with adjacent swaps counting as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Parses the `#[net(...)]` attributes of a struct or enum.

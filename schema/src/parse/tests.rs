@@ -366,7 +366,7 @@ fn attribute_errors() {
         ),
         (
             "#[net(quantize(min = 0, max = 1e20, step = 0.001))] a: f64",
-            "more than 53 bits",
+            "needs 77 bits, above the limit of 53",
         ),
         ("#[net(quantize(min = 0, max = 1))] a: f32", "needs `step"),
         (
@@ -384,7 +384,15 @@ fn attribute_errors() {
             "#[net(roblox_enum = \"KeyCode\")] a: u16",
             "`roblox_enum` applies to `EnumItem`",
         ),
-        ("#[net(bogus)] a: u8", "unknown field attribute `bogus`"),
+        (
+            "#[net(bogus)] a: u8",
+            "unknown field attribute `bogus`; expected",
+        ),
+        (
+            "#[net(rnage = 0..=1)] a: u8",
+            "`rnage` (did you mean `range`?)",
+        ),
+        ("#[net(maxlen = 3)] a: String", "(did you mean `max_len`?)"),
         ("#[net(max_depth = 3)] a: u8", "goes on the struct"),
         ("#[net(varint, varint)] a: u32", "duplicate `varint`"),
         (

@@ -1,0 +1,10 @@
+use skyrocket::NetCodec;
+
+use skyrocket::roblox::EnumItem;
+
+#[derive(NetCodec)]
+struct Input {
+    key: EnumItem,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use skyrocket::NetCodec;
+
+#[derive(NetCodec)]
+struct Wrapper<T> {
+    value: T,
+}
+
+fn main() {}

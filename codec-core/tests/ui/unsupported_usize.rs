@@ -1,0 +1,8 @@
+use skyrocket::NetCodec;
+
+#[derive(NetCodec)]
+struct Player {
+    index: usize,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use skyrocket::NetCodec;
+
+#[derive(NetCodec)]
+struct Markers {
+    markers: Vec<()>,
+}
+
+fn main() {}
