@@ -1,7 +1,9 @@
 //! Conformance schema: every feature of the wire format, used by the Rust
 //! derive (compiled into the conformance crate) and by `skyrocket gen`.
 
-use skyrocket::roblox::{CFrame, Color3, DateTime, EnumItem, Instance, UDim, UDim2, Vector2, Vector3};
+use skyrocket::roblox::{
+    CFrame, Color3, DateTime, EnumItem, Instance, UDim, UDim2, Vector2, Vector3,
+};
 use skyrocket::NetCodec;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -101,10 +103,16 @@ pub struct Pair(pub u8, #[net(range = 0..=3)] pub u8);
 pub enum Shape {
     Empty,
     Circle(#[net(half)] f32),
-    Rect { w: u16, h: u16 },
+    Rect {
+        w: u16,
+        h: u16,
+    },
     #[net(rename = "Tri")]
     Triangle(Pair, Pair, Pair),
-    Tagged { marker: Marker, label: Option<String> },
+    Tagged {
+        marker: Marker,
+        label: Option<String>,
+    },
 }
 
 /// A single-variant enum: zero tag bits.
