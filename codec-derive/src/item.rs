@@ -218,14 +218,23 @@ pub fn expand(input: &syn::DeriveInput, def: &TypeDef) -> TokenStream {
     let describe = describe_body(def);
     quote! {
         #[automatically_derived]
+        // Literals come from the user's attributes (a quantize bound of 3.14159
+        // is not meant as PI); casts and unit lets are uniform codegen.
+        #[allow(
+            unused_variables,
+            clippy::approx_constant,
+            clippy::excessive_precision,
+            clippy::unreadable_literal,
+            clippy::unnecessary_cast,
+            clippy::let_unit_value,
+            clippy::identity_op
+        )]
         impl ::skyrocket::NetCodec for #ident {
-            #[allow(unused_variables, clippy::let_unit_value, clippy::unnecessary_cast, clippy::redundant_closure_call)]
             fn encode(&self, enc: &mut ::skyrocket::Encoder) -> ::core::result::Result<(), ::skyrocket::EncodeError> {
                 #encode_body
                 ::core::result::Result::Ok(())
             }
 
-            #[allow(unused_variables, clippy::let_unit_value, clippy::unnecessary_cast, clippy::identity_op)]
             fn decode(dec: &mut ::skyrocket::Decoder<'_>) -> ::core::result::Result<Self, ::skyrocket::DecodeError> {
                 dec.enter(#depth)?;
                 let value = { #decode_body };
