@@ -117,3 +117,55 @@ fn describe_returns_named() {
         Ty::Named("Everything".into())
     );
 }
+
+/// Flips bits of valid encodings and truncates them: decoding never panics,
+/// and whatever decodes re-encodes to exactly the same bytes (one valid
+/// encoding per value, spec section 6).
+///
+/// `canonical = false` for types holding a lossy `CFrame`: the
+/// smallest-three rotation (spec 5.1) decodes component triples that no
+/// rotation encodes to (not unit length, or the dropped component not the
+/// largest), so those re-encode differently. Only "no panic" is checked then.
+fn hostile_inputs<T: NetCodec>(seed: u64, rounds: usize, canonical: bool) {
+    use rand::Rng;
+    let (schema, ty) = T::schema();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut values = random::ValueGen::new(&schema, ChaCha8Rng::seed_from_u64(seed + 1));
+    values.luau_safe_integers = false;
+    for _ in 0..rounds {
+        let value = values.value(&ty);
+        let (mut bytes, instances) =
+            skyrocket::dynamic::to_bytes(&schema, &ty, &value).expect("encode");
+        if bytes.is_empty() || rng.gen_ratio(1, 4) {
+            let cut = rng.gen_range(0..=bytes.len());
+            bytes.truncate(cut);
+        } else {
+            for _ in 0..rng.gen_range(1..=3) {
+                let i = rng.gen_range(0..bytes.len());
+                bytes[i] ^= 1 << rng.gen_range(0..8);
+            }
+        }
+        let mut dec = Decoder::with_instances(&bytes, &instances);
+        let Ok(decoded) = T::decode(&mut dec).and_then(|v| dec.finish().map(|()| v)) else {
+            continue;
+        };
+        let mut enc = Encoder::new();
+        decoded.encode(&mut enc).expect("a decoded value encodes");
+        if canonical {
+            assert_eq!(
+                enc.finish(),
+                bytes,
+                "{}: accepted input must be canonical",
+                std::any::type_name::<T>()
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_inputs_never_panic_and_accepted_ones_are_canonical() {
+    hostile_inputs::<features::Everything>(20, 400, true);
+    hostile_inputs::<features::RobloxValues>(21, 400, false);
+    hostile_inputs::<arena::Snapshot>(22, 300, true);
+    hostile_inputs::<arena::InputFrame>(23, 300, true);
+}
