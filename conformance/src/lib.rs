@@ -4,4 +4,13 @@
 //! `conformance/schemas/`, and on hostile input.
 
 pub mod json;
+pub mod luau;
 pub mod random;
+
+/// The conformance schemas, as `skyrocket gen` reads them.
+pub mod schemas {
+    /// Every feature of the wire format (`conformance/schemas/features.rs`).
+    pub const FEATURES: &str = include_str!("../schemas/features.rs");
+    /// The example game's schema (`examples/arena/schema.rs`).
+    pub const ARENA: &str = include_str!("../../examples/arena/schema.rs");
+}
