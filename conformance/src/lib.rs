@@ -14,3 +14,4 @@ pub mod schemas {
     /// The example game's schema (`examples/arena/schema.rs`).
     pub const ARENA: &str = include_str!("../../examples/arena/schema.rs");
 }
+pub mod vectors;

@@ -5,86 +5,16 @@
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use skyrocket::dynamic::{self, Value};
+use skyrocket::dynamic;
 use skyrocket::schema::{Schema, Ty};
-use skyrocket::NetCodec;
 use skyrocket_conformance::luau::LuauCodecs;
 use skyrocket_conformance::random::ValueGen;
 use skyrocket_conformance::{json, schemas};
 
-#[allow(dead_code)]
-#[path = "../schemas/features.rs"]
-mod features;
-
 const CASES_PER_TYPE: usize = 150;
 
-/// Bitwise equality, so NaN == NaN and 0.0 != -0.0.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Float(x), Value::Float(y)) => {
-            x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
-        }
-        (Value::Option(x), Value::Option(y)) => match (x, y) {
-            (Some(x), Some(y)) => same(x, y),
-            (None, None) => true,
-            _ => false,
-        },
-        (Value::List(x), Value::List(y)) | (Value::Struct(x), Value::Struct(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
-        }
-        (Value::Enum(i, x), Value::Enum(j, y)) => {
-            i == j && same(&Value::List(x.clone()), &Value::List(y.clone()))
-        }
-        (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
-        }
-        (Value::Vector3(x), Value::Vector3(y)) => {
-            [x.x, x.y, x.z].map(f32::to_bits) == [y.x, y.y, y.z].map(f32::to_bits)
-                || format!("{x:?}") == format!("{y:?}")
-        }
-        _ => a == b || format!("{a:?}") == format!("{b:?}"),
-    }
-}
-
-/// Decodes with the derived Rust type and re-encodes: must give `bytes` back.
-fn derive_round_trip(
-    type_name: &str,
-    bytes: &[u8],
-    instances: &[skyrocket::roblox::Instance],
-) -> Result<Vec<u8>, String> {
-    macro_rules! typed {
-        ($($t:ident),*) => {
-            match type_name {
-                $(stringify!($t) => {
-                    let mut dec = skyrocket::Decoder::with_instances(bytes, instances);
-                    let value = features::$t::decode(&mut dec).map_err(|e| e.to_string())?;
-                    dec.finish().map_err(|e| e.to_string())?;
-                    let mut enc = skyrocket::Encoder::new();
-                    value.encode(&mut enc).map_err(|e| e.to_string())?;
-                    Ok(enc.finish())
-                })*
-                other => Err(format!("no derived type {other}")),
-            }
-        };
-    }
-    typed!(
-        Integers,
-        Floats,
-        Collections,
-        Marker,
-        Pair,
-        Shape,
-        Only,
-        Tree,
-        Expr,
-        RobloxValues,
-        WithSkip,
-        Everything
-    )
-}
+mod common;
+use common::{derive_round_trip, same};
 
 fn check_type(schema: &Schema, luau: &[(&str, LuauCodecs)], type_name: &str, seed: u64) {
     let ty = Ty::Named(type_name.to_owned());
@@ -142,9 +72,9 @@ fn check_type(schema: &Schema, luau: &[(&str, LuauCodecs)], type_name: &str, see
     }
 }
 
-#[test]
-fn rust_and_luau_agree_on_random_values_of_every_conformance_type() {
-    let schema = skyrocket_schema::parse_file(schemas::FEATURES).expect("features.rs parses");
+fn check_schema(name: &str, source: &str, min_types: usize) {
+    let schema = skyrocket_schema::parse_file(source)
+        .unwrap_or_else(|e| panic!("{name} does not parse: {e:?}"));
     let luau = [
         (
             "interpreter",
@@ -155,7 +85,7 @@ fn rust_and_luau_agree_on_random_values_of_every_conformance_type() {
             LuauCodecs::load(&schema, true).expect("module loads"),
         ),
     ];
-    assert!(schema.types.len() >= 12, "the feature schema lost types");
+    assert!(schema.types.len() >= min_types, "{name} lost types");
     let mut failures = Vec::new();
     for (i, def) in schema.types.iter().enumerate() {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -171,8 +101,18 @@ fn rust_and_luau_agree_on_random_values_of_every_conformance_type() {
     }
     assert!(
         failures.is_empty(),
-        "{} types disagree:\n{}",
+        "{name}: {} types disagree:\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+#[test]
+fn rust_and_luau_agree_on_random_values_of_the_feature_schema() {
+    check_schema("features.rs", schemas::FEATURES, 12);
+}
+
+#[test]
+fn rust_and_luau_agree_on_random_values_of_the_arena_schema() {
+    check_schema("arena/schema.rs", schemas::ARENA, 11);
 }
