@@ -15,6 +15,8 @@ pub struct ValueGen<'a, R: RngCore> {
     rng: R,
     /// Bytes in a generated unbounded string or list at most.
     pub max_unbounded_len: usize,
+    /// Elements in any generated collection at most, whatever its `max_len`.
+    pub max_collection_len: usize,
     /// Whether 64-bit integers stay inside Luau's exact range (±(2^53 - 1)).
     pub luau_safe_integers: bool,
     depth: u32,
@@ -30,6 +32,7 @@ impl<'a, R: RngCore> ValueGen<'a, R> {
             schema,
             rng,
             max_unbounded_len: 12,
+            max_collection_len: usize::MAX,
             luau_safe_integers: true,
             depth: 0,
             next_instance: 1,
@@ -41,7 +44,9 @@ impl<'a, R: RngCore> ValueGen<'a, R> {
     }
 
     fn len(&mut self, max_len: Option<u32>) -> usize {
-        let max = max_len.map_or(self.max_unbounded_len, |m| m as usize);
+        let max = max_len
+            .map_or(self.max_unbounded_len, |m| m as usize)
+            .min(self.max_collection_len);
         // Deep in a recursive type, keep collections small so values stay finite.
         let max = match self.depth {
             0..=4 => max,

@@ -65,6 +65,7 @@ pub fn build(schema: &Schema, seed: u64) -> Vec<TypeVectors> {
             let ty = Ty::Named(def.name.clone());
             let mut gen = ValueGen::new(schema, ChaCha8Rng::seed_from_u64(rng.gen()));
             gen.max_unbounded_len = 4;
+            gen.max_collection_len = 3;
             let mut valid: Vec<ValidVector> = Vec::new();
             for _ in 0..VALID_PER_TYPE * 4 {
                 if valid.len() == VALID_PER_TYPE {
