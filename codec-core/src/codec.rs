@@ -29,6 +29,12 @@ pub trait NetCodec: Sized {
         Ok(())
     }
 
+    /// Decodes `len` values in a row (a collection's elements, after its
+    /// length); types with a faster bulk form override it.
+    fn decode_many(dec: &mut Decoder<'_>, len: usize) -> Result<Vec<Self>, DecodeError> {
+        decode_each(dec, len)
+    }
+
     /// Encodes `self` as one whole message.
     fn to_bytes(&self) -> Result<Vec<u8>, EncodeError> {
         let mut enc = Encoder::new();
@@ -76,6 +82,19 @@ impl NetCodec for bool {
     }
     fn describe(_: &mut Schema) -> Ty {
         Ty::Bool
+    }
+    fn encode_slice(items: &[Self], enc: &mut Encoder) -> Result<(), EncodeError> {
+        enc.write_bools(items);
+        Ok(())
+    }
+    fn decode_many(dec: &mut Decoder<'_>, len: usize) -> Result<Vec<Self>, DecodeError> {
+        if len as u64 > dec.remaining_bits() {
+            // Too short: decode one by one so the error names the element.
+            return decode_each(dec, len);
+        }
+        let mut items = Vec::new();
+        dec.read_bools(len, &mut items)?;
+        Ok(items)
     }
 }
 
@@ -127,6 +146,13 @@ impl NetCodec for u8 {
     fn encode_slice(items: &[Self], enc: &mut Encoder) -> Result<(), EncodeError> {
         enc.write_bytes(items);
         Ok(())
+    }
+    fn decode_many(dec: &mut Decoder<'_>, len: usize) -> Result<Vec<Self>, DecodeError> {
+        match dec.read_bytes(len) {
+            Ok(bytes) => Ok(bytes.to_vec()),
+            // Too short: decode one by one so the error names the element.
+            Err(_) => decode_each(dec, len),
+        }
     }
 }
 
@@ -207,10 +233,16 @@ impl<T: NetCodec> NetCodec for Box<T> {
 }
 
 /// Decodes `len` elements into a vector, index added to error paths.
+#[inline]
 pub fn decode_elements<T: NetCodec>(
     dec: &mut Decoder<'_>,
     len: usize,
 ) -> Result<Vec<T>, DecodeError> {
+    T::decode_many(dec, len)
+}
+
+/// [`NetCodec::decode_many`]'s default: [`NetCodec::decode`] `len` times.
+pub fn decode_each<T: NetCodec>(dec: &mut Decoder<'_>, len: usize) -> Result<Vec<T>, DecodeError> {
     let mut items = Vec::with_capacity(wire::safe_capacity(dec, len));
     for i in 0..len {
         items.push(T::decode(dec).map_err(|e| e.in_index(i))?);

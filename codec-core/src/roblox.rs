@@ -170,6 +170,7 @@ pub struct Instance {
     pub id: u64,
 }
 
+#[inline(always)]
 fn write_component(enc: &mut Encoder, v: f32, encoding: &FloatEncoding) {
     match encoding {
         FloatEncoding::Full => enc.write_f32(v),
@@ -178,6 +179,7 @@ fn write_component(enc: &mut Encoder, v: f32, encoding: &FloatEncoding) {
     }
 }
 
+#[inline(always)]
 fn read_component(dec: &mut Decoder<'_>, encoding: &FloatEncoding) -> Result<f32, DecodeError> {
     match encoding {
         FloatEncoding::Full => dec.read_f32(),
@@ -187,6 +189,7 @@ fn read_component(dec: &mut Decoder<'_>, encoding: &FloatEncoding) -> Result<f32
 }
 
 /// Writes a `Vector3` with the given component encoding.
+#[inline(always)]
 pub fn write_vector3(enc: &mut Encoder, v: &Vector3, encoding: &FloatEncoding) {
     write_component(enc, v.x, encoding);
     write_component(enc, v.y, encoding);
@@ -194,6 +197,7 @@ pub fn write_vector3(enc: &mut Encoder, v: &Vector3, encoding: &FloatEncoding) {
 }
 
 /// Reads a `Vector3` with the given component encoding.
+#[inline(always)]
 pub fn read_vector3(
     dec: &mut Decoder<'_>,
     encoding: &FloatEncoding,
@@ -205,12 +209,14 @@ pub fn read_vector3(
 }
 
 /// Writes a `Vector2` with the given component encoding.
+#[inline(always)]
 pub fn write_vector2(enc: &mut Encoder, v: &Vector2, encoding: &FloatEncoding) {
     write_component(enc, v.x, encoding);
     write_component(enc, v.y, encoding);
 }
 
 /// Reads a `Vector2` with the given component encoding.
+#[inline(always)]
 pub fn read_vector2(
     dec: &mut Decoder<'_>,
     encoding: &FloatEncoding,

@@ -6,7 +6,7 @@
 
 use crate::error::{DecodeError, DecodeErrorKind as K, EncodeError, EncodeErrorKind};
 use crate::roblox::Instance;
-use skyrocket_schema::{is_byte_width, length_bits, Quantize};
+use skyrocket_schema::Quantize;
 
 /// Canonical binary32 NaN (spec section 2).
 pub const CANONICAL_NAN_F32: u32 = 0x7FC0_0000;
@@ -16,13 +16,19 @@ pub const CANONICAL_NAN_F64: u64 = 0x7FF8_0000_0000_0000;
 pub const CANONICAL_NAN_F16: u16 = 0x7E00;
 
 /// Writes one message. Create, write the value, then [`Encoder::finish`].
+///
+/// The bit section is accumulated LSB-first in a `u64` and stored a whole
+/// word at a time (stream bit `i` is bit `i % 64` of word `i / 64`);
+/// [`Encoder::finish`] appends the words' bytes in reverse order.
 #[derive(Debug, Default)]
 pub struct Encoder {
     bytes: Vec<u8>,
-    /// Completed bit-section bytes in stream order (reversed by `finish`).
-    bit_bytes: Vec<u8>,
-    pending: u128,
-    pending_bits: u32,
+    /// Completed 64-bit words of the bit section, in stream order.
+    bit_words: Vec<u64>,
+    /// The stream's bits after the completed words (the low `acc_bits`).
+    acc: u64,
+    /// Bits held in `acc`, always below 64.
+    acc_bits: u32,
     instances: Vec<Instance>,
 }
 
@@ -103,12 +109,17 @@ impl Encoder {
     pub fn write_bits(&mut self, value: u64, n: u32) {
         debug_assert!(n <= 64);
         debug_assert!(n == 64 || value >> n == 0, "value wider than {n} bits");
-        self.pending |= (value as u128) << self.pending_bits;
-        self.pending_bits += n;
-        while self.pending_bits >= 8 {
-            self.bit_bytes.push(self.pending as u8);
-            self.pending >>= 8;
-            self.pending_bits -= 8;
+        let used = self.acc_bits;
+        self.acc |= value << used;
+        let total = used + n;
+        if total >= 64 {
+            self.bit_words.push(self.acc);
+            // The bits of `value` that did not fit: `value >> (64 - used)`,
+            // written so that `used == 0` shifts everything out.
+            self.acc = (value >> 1) >> (63 - used);
+            self.acc_bits = total - 64;
+        } else {
+            self.acc_bits = total;
         }
     }
 
@@ -116,6 +127,25 @@ impl Encoder {
     #[inline]
     pub fn write_bool(&mut self, v: bool) {
         self.write_bits(v as u64, 1);
+    }
+
+    /// Appends many bools to the bit section, one bit each, in order: the
+    /// same bits as [`Encoder::write_bool`] on each, 64 at a time.
+    pub fn write_bools(&mut self, values: &[bool]) {
+        let mut words = values.chunks_exact(64);
+        for chunk in &mut words {
+            let mut word = 0u64;
+            for (k, eight) in chunk.chunks_exact(8).enumerate() {
+                word |= pack8(eight) << (8 * k);
+            }
+            self.write_bits(word, 64);
+        }
+        let rest = words.remainder();
+        let mut word = 0u64;
+        for (k, &b) in rest.iter().enumerate() {
+            word |= (b as u64) << k;
+        }
+        self.write_bits(word, rest.len() as u32);
     }
 
     /// Appends an unsigned varint (spec 2.2) to the bit section.
@@ -148,7 +178,7 @@ impl Encoder {
 
     /// Bits written to the bit section so far.
     pub fn bit_len(&self) -> u64 {
-        self.bit_bytes.len() as u64 * 8 + self.pending_bits as u64
+        self.bit_words.len() as u64 * 64 + self.acc_bits as u64
     }
 
     /// The message: byte section, then the bit section's bytes reversed.
@@ -157,15 +187,27 @@ impl Encoder {
     }
 
     /// The message and its instance side table.
-    pub fn finish_with_instances(mut self) -> (Vec<u8>, Vec<Instance>) {
-        if self.pending_bits > 0 {
-            self.bit_bytes.push(self.pending as u8);
-        }
+    pub fn finish_with_instances(self) -> (Vec<u8>, Vec<Instance>) {
+        let tail = self.acc_bits.div_ceil(8) as usize;
         let mut out = self.bytes;
-        out.reserve(self.bit_bytes.len());
-        out.extend(self.bit_bytes.iter().rev());
+        out.reserve_exact(self.bit_words.len() * 8 + tail);
+        // The stream's last bytes come first: the partial word, high byte
+        // first, then the whole words from the last one, each high byte first.
+        out.extend_from_slice(&self.acc.to_be_bytes()[8 - tail..]);
+        for word in self.bit_words.iter().rev() {
+            out.extend_from_slice(&word.to_be_bytes());
+        }
         (out, self.instances)
     }
+}
+
+/// Packs 8 bools into a byte, the first in bit 0.
+#[inline]
+fn pack8(bools: &[bool]) -> u64 {
+    let bytes: [u8; 8] = std::array::from_fn(|k| bools[k] as u8);
+    // Each byte is 0 or 1; the multiply moves byte k's bit to bit 56 + k
+    // (no two partial products overlap, so nothing carries).
+    (u64::from_le_bytes(bytes).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
 /// Reads one message. Decode the value, then call [`Decoder::finish`].
@@ -173,6 +215,9 @@ impl Encoder {
 pub struct Decoder<'a> {
     input: &'a [u8],
     byte_pos: usize,
+    /// Where the byte section must stop: `input.len()` minus the bytes the
+    /// bit section has touched (`ceil(bit_pos / 8)`).
+    byte_limit: usize,
     bit_pos: u64,
     depth: u32,
     instances: &'a [Instance],
@@ -190,6 +235,7 @@ impl<'a> Decoder<'a> {
         Decoder {
             input,
             byte_pos: 0,
+            byte_limit: input.len(),
             bit_pos: 0,
             depth: 0,
             instances,
@@ -222,23 +268,24 @@ impl<'a> Decoder<'a> {
     /// Takes `n` bytes from the byte section.
     #[inline]
     pub fn read_bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let end = self
-            .byte_pos
-            .checked_add(n)
-            .ok_or_else(|| self.error(K::UnexpectedEnd))?;
-        if end + Self::bit_section_bytes(self.bit_pos) > self.input.len() {
+        // `byte_pos <= byte_limit <= input.len()` always holds.
+        if n > self.byte_limit - self.byte_pos {
             return Err(self.error(K::UnexpectedEnd));
         }
-        let slice = &self.input[self.byte_pos..end];
-        self.byte_pos = end;
-        Ok(slice)
+        let start = self.byte_pos;
+        self.byte_pos = start + n;
+        Ok(&self.input[start..start + n])
     }
 
     #[inline]
     fn read_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
-        let bytes = self.read_bytes(N)?;
+        if N > self.byte_limit - self.byte_pos {
+            return Err(self.error(K::UnexpectedEnd));
+        }
+        let start = self.byte_pos;
         let mut out = [0u8; N];
-        out.copy_from_slice(bytes);
+        out.copy_from_slice(&self.input[start..start + N]);
+        self.byte_pos = start + N;
         Ok(out)
     }
 
@@ -298,30 +345,68 @@ impl<'a> Decoder<'a> {
     }
 
     /// Takes the next `n` (<= 64) bits of the bit section.
-    #[inline]
+    #[inline(always)]
     pub fn read_bits(&mut self, n: u32) -> Result<u64, DecodeError> {
+        debug_assert!(n <= 64);
         if n == 0 {
             return Ok(0);
         }
-        let end = self.bit_pos + n as u64;
-        if self.byte_pos + Self::bit_section_bytes(end) > self.input.len() {
+        let pos = self.bit_pos;
+        let end = pos + n as u64;
+        let touched = Self::bit_section_bytes(end);
+        // `byte_pos <= input.len()` always holds.
+        if touched > self.input.len() - self.byte_pos {
             return Err(self.error(K::UnexpectedEnd));
         }
-        let last = self.input.len() - 1;
-        let mut value = 0u64;
-        let mut got = 0u32;
-        let mut pos = self.bit_pos;
-        while got < n {
-            let byte = self.input[last - (pos >> 3) as usize] as u64;
-            let shift = (pos & 7) as u32;
-            let take = (8 - shift).min(n - got);
-            let chunk = (byte >> shift) & ((1u64 << take) - 1);
-            value |= chunk << got;
-            got += take;
-            pos += take as u64;
-        }
+        // Index of the byte holding stream bit `pos`; the check above makes
+        // it valid. Stream bytes run backward, so a big-endian load of the 8
+        // bytes ending there puts the stream in LSB-first order.
+        let first = self.input.len() - 1 - (pos >> 3) as usize;
+        let value = if n <= 57 && first >= 7 {
+            let bytes: [u8; 8] = self.input[first - 7..=first].try_into().expect("8 bytes");
+            (u64::from_be_bytes(bytes) >> (pos & 7)) & ((1u64 << n) - 1)
+        } else {
+            self.peek_bits_slow(pos, n)
+        };
         self.bit_pos = end;
+        self.byte_limit = self.input.len() - touched;
         Ok(value)
+    }
+
+    /// [`Decoder::read_bits`] for the rare cases: more than 57 bits, or bits
+    /// within the first 7 bytes of the input. Already bounds-checked.
+    #[inline(never)]
+    fn peek_bits_slow(&self, pos: u64, n: u32) -> u64 {
+        let mut value = 0u64;
+        for k in 0..n as u64 {
+            let i = pos + k;
+            let byte = self.input[self.input.len() - 1 - (i >> 3) as usize];
+            value |= (((byte >> (i & 7)) & 1) as u64) << k;
+        }
+        value
+    }
+
+    /// Reads `len` bools from the bit section (one bit each, as
+    /// [`Decoder::read_bool`] would) and appends them to `out`.
+    pub fn read_bools(&mut self, len: usize, out: &mut Vec<bool>) -> Result<(), DecodeError> {
+        if len as u64 > self.remaining_bits() {
+            return Err(self.error(K::UnexpectedEnd));
+        }
+        out.reserve(len);
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(56);
+            let mut bits = self.read_bits(n as u32)?;
+            for _ in 0..n / 8 {
+                out.extend_from_slice(&unpack8(bits as u8));
+                bits >>= 8;
+            }
+            for k in 0..n % 8 {
+                out.push((bits >> k) & 1 == 1);
+            }
+            left -= n;
+        }
+        Ok(())
     }
 
     /// Reads one bool from the bit section.
@@ -401,11 +486,35 @@ impl<'a> Decoder<'a> {
     }
 }
 
+/// Unpacks a byte into 8 bools, bit 0 first.
+#[inline]
+fn unpack8(byte: u8) -> [bool; 8] {
+    // Copy the byte into every lane, keep bit k in lane k, then turn each
+    // lane into 0 or 1 (adding 0x7F sets a lane's top bit iff it is nonzero;
+    // lanes are at most 0x80, so nothing carries into the next one).
+    let lanes = (byte as u64).wrapping_mul(0x0101_0101_0101_0101) & 0x8040_2010_0804_0201;
+    let ones = ((lanes + 0x7F7F_7F7F_7F7F_7F7F) >> 7) & 0x0101_0101_0101_0101;
+    ones.to_le_bytes().map(|b| b != 0)
+}
+
+/// Bits of a `max_len = M` length field, `ceil(log2(M + 1))`: the schema's
+/// `length_bits`, here so that it folds for a constant `max_len`.
+#[inline(always)]
+const fn length_bits(max_len: u32) -> u32 {
+    32 - max_len.leading_zeros()
+}
+
+/// Whether a field of this many bits goes to the byte section (spec 1).
+#[inline(always)]
+const fn byte_width(bits: u32) -> bool {
+    matches!(bits, 8 | 16 | 32 | 64)
+}
+
 /// Writes a field of `bits` width holding `value`: byte section for 8, 16,
 /// 32 and 64 bits, bit section otherwise (spec 2.1).
-#[inline]
+#[inline(always)]
 pub fn write_sized(enc: &mut Encoder, value: u64, bits: u32) {
-    if is_byte_width(bits) {
+    if byte_width(bits) {
         enc.write_le(value, (bits / 8) as usize);
     } else {
         enc.write_bits(value, bits);
@@ -413,9 +522,9 @@ pub fn write_sized(enc: &mut Encoder, value: u64, bits: u32) {
 }
 
 /// Reads a field written by [`write_sized`].
-#[inline]
+#[inline(always)]
 pub fn read_sized(dec: &mut Decoder<'_>, bits: u32) -> Result<u64, DecodeError> {
-    if is_byte_width(bits) {
+    if byte_width(bits) {
         dec.read_le((bits / 8) as usize)
     } else {
         dec.read_bits(bits)
@@ -423,7 +532,7 @@ pub fn read_sized(dec: &mut Decoder<'_>, bits: u32) -> Result<u64, DecodeError> 
 }
 
 /// Bit width of a `lo..=hi` ranged integer.
-#[inline]
+#[inline(always)]
 pub const fn range_bits(lo: i128, hi: i128) -> u32 {
     let count = (hi - lo) as u128 + 1;
     if count <= 1 {
@@ -434,7 +543,7 @@ pub const fn range_bits(lo: i128, hi: i128) -> u32 {
 }
 
 /// Writes `value` declared `range = lo..=hi` (spec 2.1).
-#[inline]
+#[inline(always)]
 pub fn write_range(enc: &mut Encoder, value: i128, lo: i128, hi: i128) -> Result<(), EncodeError> {
     if value < lo || value > hi {
         return Err(EncodeError::new(EncodeErrorKind::OutOfRange {
@@ -448,7 +557,7 @@ pub fn write_range(enc: &mut Encoder, value: i128, lo: i128, hi: i128) -> Result
 }
 
 /// Reads a `range = lo..=hi` integer (spec 2.1).
-#[inline]
+#[inline(always)]
 pub fn read_range(dec: &mut Decoder<'_>, lo: i128, hi: i128) -> Result<i128, DecodeError> {
     let offset = read_sized(dec, range_bits(lo, hi))? as i128;
     if offset > hi - lo {
@@ -457,31 +566,66 @@ pub fn read_range(dec: &mut Decoder<'_>, lo: i128, hi: i128) -> Result<i128, Dec
     Ok(lo + offset)
 }
 
-/// The quantized level of `value` (spec 2.3), in binary64 in the spec's order.
-#[inline]
-pub fn quantize_level(value: f64, q: &Quantize) -> u64 {
-    let level = ((value - q.min) / q.step + 0.5).floor();
-    let top = (q.levels() - 1) as f64;
-    if level.is_nan() || level <= 0.0 {
+/// `Quantize::levels` inlined: `floor((max - min) / step + 0.5) + 1`, where
+/// the conversion to `u64` does the floor (the value is never negative for a
+/// valid quantization, and `as` gives 0 for negatives and NaN, as floor +
+/// `as` does). Inlined so constant parameters fold away in derived code.
+#[inline(always)]
+fn quantize_levels(q: &Quantize) -> u64 {
+    ((q.max - q.min) / q.step + 0.5) as u64 + 1
+}
+
+/// `Quantize::bits` inlined: `ceil(log2(levels))`.
+#[inline(always)]
+fn quantize_bits(levels: u64) -> u32 {
+    if levels <= 1 {
         0
-    } else if level >= top {
-        top as u64
     } else {
-        level as u64
+        64 - (levels - 1).leading_zeros()
+    }
+}
+
+/// The quantized level of `value` (spec 2.3), in binary64 in the spec's order.
+#[inline(always)]
+pub fn quantize_level(value: f64, q: &Quantize) -> u64 {
+    level_below(value, q, quantize_levels(q) - 1)
+}
+
+/// `clamp(floor((value - min) / step + 0.5), 0, top)`, NaN giving 0. With
+/// `x = (value - min) / step + 0.5`: `floor(x) >= top` exactly when
+/// `x >= top` (an integer), `floor(x) <= 0` exactly when `x < 1` (or NaN),
+/// and in between `floor(x)` is `x` truncated, which `as` does without a
+/// libm call (`f64::floor` is one on baseline x86-64).
+#[inline(always)]
+fn level_below(value: f64, q: &Quantize, top: u64) -> u64 {
+    let x = (value - q.min) / q.step + 0.5;
+    if x >= top as f64 {
+        top
+    } else if x >= 1.0 {
+        x as u64
+    } else {
+        // Below 1, or NaN.
+        0
     }
 }
 
 /// Writes a quantized float (spec 2.3).
-#[inline]
+#[inline(always)]
 pub fn write_quantized(enc: &mut Encoder, value: f64, q: &Quantize) {
-    write_sized(enc, quantize_level(value, q), q.bits());
+    let levels = quantize_levels(q);
+    write_sized(
+        enc,
+        level_below(value, q, levels - 1),
+        quantize_bits(levels),
+    );
 }
 
 /// Reads a quantized float as binary64 (spec 2.3).
-#[inline]
+#[inline(always)]
 pub fn read_quantized(dec: &mut Decoder<'_>, q: &Quantize) -> Result<f64, DecodeError> {
-    let level = read_sized(dec, q.bits())?;
-    if level >= q.levels() {
+    let levels = quantize_levels(q);
+    let level = read_sized(dec, quantize_bits(levels))?;
+    if level >= levels {
         return Err(dec.fail(K::OutOfRange));
     }
     Ok(q.min + level as f64 * q.step)
@@ -570,7 +714,7 @@ pub fn read_half(dec: &mut Decoder<'_>) -> Result<f64, DecodeError> {
 }
 
 /// Writes a collection length (spec 3).
-#[inline]
+#[inline(always)]
 pub fn write_len(enc: &mut Encoder, len: usize, max_len: Option<u32>) -> Result<(), EncodeError> {
     match max_len {
         Some(max) => {
@@ -598,7 +742,7 @@ pub fn write_len(enc: &mut Encoder, len: usize, max_len: Option<u32>) -> Result<
 /// Reads a collection length (spec 3). Without `max_len`, elements take at
 /// least one bit (schema rule), so a count above the remaining bits is refused
 /// before anything is allocated.
-#[inline]
+#[inline(always)]
 pub fn read_len(dec: &mut Decoder<'_>, max_len: Option<u32>) -> Result<usize, DecodeError> {
     let len = match max_len {
         Some(max) => {
@@ -672,7 +816,7 @@ pub fn read_byte_string(
 }
 
 /// Bit width of an enum tag for `variants` variants.
-#[inline]
+#[inline(always)]
 pub const fn tag_bits(variants: u32) -> u32 {
     if variants <= 1 {
         0
@@ -682,17 +826,240 @@ pub const fn tag_bits(variants: u32) -> u32 {
 }
 
 /// Writes an enum tag (spec 4).
-#[inline]
+#[inline(always)]
 pub fn write_tag(enc: &mut Encoder, index: u32, variants: u32) {
     enc.write_bits(index as u64, tag_bits(variants));
 }
 
 /// Reads an enum tag, rejecting indices at or above `variants` (spec 4).
-#[inline]
+#[inline(always)]
 pub fn read_tag(dec: &mut Decoder<'_>, variants: u32) -> Result<u32, DecodeError> {
     let tag = dec.read_bits(tag_bits(variants))? as u32;
     if tag >= variants {
         return Err(dec.fail(K::InvalidTag));
     }
     Ok(tag)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The word-at-a-time bit paths against a bit-by-bit model of spec 1.
+    use super::*;
+
+    /// xorshift64*: deterministic, no dependencies.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// Spec 1 literally: bit `i` of the stream is bit `i mod 8` of byte
+    /// `len - 1 - i / 8`, after the byte section.
+    fn model(bytes: &[u8], fields: &[(u64, u32)]) -> Vec<u8> {
+        let stream: Vec<bool> = fields
+            .iter()
+            .flat_map(|&(v, n)| (0..n).map(move |k| (v >> k) & 1 == 1))
+            .collect();
+        let bit_bytes = stream.len().div_ceil(8);
+        let mut out = bytes.to_vec();
+        out.resize(bytes.len() + bit_bytes, 0);
+        let len = out.len();
+        for (i, &bit) in stream.iter().enumerate() {
+            out[len - 1 - i / 8] |= (bit as u8) << (i % 8);
+        }
+        out
+    }
+
+    fn mask(n: u32) -> u64 {
+        if n == 64 {
+            u64::MAX
+        } else {
+            (1 << n) - 1
+        }
+    }
+
+    #[test]
+    fn bit_fields_match_the_model_and_read_back() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for round in 0..2000 {
+            let count = rng.below(if round < 1000 { 6 } else { 40 }) as usize;
+            let byte_count = rng.below(12) as usize;
+            let bytes: Vec<u8> = (0..byte_count).map(|_| rng.next() as u8).collect();
+            let fields: Vec<(u64, u32)> = (0..count)
+                .map(|_| {
+                    let n = match rng.below(4) {
+                        0 => 1,
+                        1 => rng.below(65) as u32,
+                        2 => 57 + rng.below(8) as u32,
+                        _ => rng.below(20) as u32,
+                    };
+                    (rng.next() & mask(n), n)
+                })
+                .collect();
+            let mut enc = Encoder::new();
+            enc.write_bytes(&bytes);
+            for &(v, n) in &fields {
+                enc.write_bits(v, n);
+            }
+            let total: u64 = fields.iter().map(|&(_, n)| n as u64).sum();
+            assert_eq!(enc.bit_len(), total);
+            let out = enc.finish();
+            assert_eq!(out, model(&bytes, &fields), "fields {fields:?}");
+
+            let mut dec = Decoder::new(&out);
+            assert_eq!(dec.read_bytes(byte_count).unwrap(), &bytes[..]);
+            for &(v, n) in &fields {
+                assert_eq!(dec.read_bits(n).unwrap(), v, "width {n}");
+            }
+            dec.finish().unwrap();
+            // One bit more than there is must fail, and not move the cursor.
+            let mut dec = Decoder::new(&out);
+            dec.read_bytes(byte_count).unwrap();
+            for &(_, n) in &fields {
+                dec.read_bits(n).unwrap();
+            }
+            let spare = (out.len() - byte_count) as u64 * 8 - total;
+            assert!(dec.read_bits(spare as u32 + 1).is_err());
+            assert!(dec.read_bytes(1).is_err());
+        }
+    }
+
+    #[test]
+    fn bulk_bools_match_one_by_one() {
+        let mut rng = Rng(7);
+        for len in (0..300).chain([1000, 4096 + 3]) {
+            let lead = rng.below(65) as u32;
+            let lead_value = rng.next() & mask(lead);
+            let values: Vec<bool> = (0..len).map(|_| rng.next() & 1 == 1).collect();
+
+            let mut one = Encoder::new();
+            one.write_bits(lead_value, lead);
+            for &b in &values {
+                one.write_bool(b);
+            }
+            let mut bulk = Encoder::new();
+            bulk.write_bits(lead_value, lead);
+            bulk.write_bools(&values);
+            let bytes = one.finish();
+            assert_eq!(bulk.finish(), bytes, "len {len}");
+
+            let mut dec = Decoder::new(&bytes);
+            assert_eq!(dec.read_bits(lead).unwrap(), lead_value);
+            let mut got = Vec::new();
+            dec.read_bools(len, &mut got).unwrap();
+            assert_eq!(got, values);
+            dec.finish().unwrap();
+
+            let mut dec = Decoder::new(&bytes);
+            dec.read_bits(lead).unwrap();
+            let spare = bytes.len() as u64 * 8 - lead as u64;
+            assert!(dec.read_bools(spare as usize + 1, &mut Vec::new()).is_err());
+        }
+    }
+
+    #[test]
+    fn quantize_level_matches_the_floor_formula() {
+        let reference = |value: f64, q: &Quantize| -> u64 {
+            let level = ((value - q.min) / q.step + 0.5).floor();
+            let top = (q.levels() - 1) as f64;
+            if level.is_nan() || level <= 0.0 {
+                0
+            } else if level >= top {
+                top as u64
+            } else {
+                level as u64
+            }
+        };
+        let qs = [
+            Quantize {
+                min: -2048.0,
+                max: 2048.0,
+                step: 0.015625,
+            },
+            Quantize {
+                min: 0.0,
+                max: std::f64::consts::TAU,
+                step: std::f64::consts::TAU / 1024.0,
+            },
+            Quantize {
+                min: -1.0,
+                max: 1.0,
+                step: 1.0 / 127.0,
+            },
+            Quantize {
+                min: 3.0,
+                max: 3.0,
+                step: 1.0,
+            },
+            Quantize {
+                min: 0.0,
+                max: 1.0,
+                step: 0.3,
+            },
+        ];
+        let mut rng = Rng(11);
+        for q in &qs {
+            assert_eq!(quantize_levels(q), q.levels());
+            assert_eq!(quantize_bits(q.levels()), q.bits());
+            let span = q.max - q.min;
+            let mut values = vec![
+                f64::NAN,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                -0.0,
+                0.0,
+                q.min,
+                q.max,
+                q.min - q.step / 2.0,
+                q.max + q.step / 2.0,
+            ];
+            for k in 0..q.levels() {
+                let v = q.min + k as f64 * q.step;
+                values.extend([v, v + q.step / 2.0, v - q.step / 2.0]);
+                values.extend([(v + q.step / 2.0).next_down(), (v + q.step / 2.0).next_up()]);
+                if k > 50 {
+                    break;
+                }
+            }
+            for _ in 0..10_000 {
+                let unit = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+                values.push(q.min - span * 0.1 + unit * span * 1.2);
+            }
+            for v in values {
+                assert_eq!(quantize_level(v, q), reference(v, q), "{v} in {q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn local_width_helpers_match_the_schema() {
+        for max in (0..5000).chain([u32::MAX / 2, u32::MAX - 1, u32::MAX]) {
+            assert_eq!(
+                length_bits(max),
+                skyrocket_schema::length_bits(max),
+                "{max}"
+            );
+        }
+        for bits in 0..=64 {
+            assert_eq!(byte_width(bits), skyrocket_schema::is_byte_width(bits));
+        }
+    }
+
+    #[test]
+    fn pack_and_unpack_every_byte() {
+        for byte in 0..=255u8 {
+            let bools = unpack8(byte);
+            for (k, &b) in bools.iter().enumerate() {
+                assert_eq!(b, (byte >> k) & 1 == 1);
+            }
+            assert_eq!(pack8(&bools), byte as u64);
+        }
+    }
 }
