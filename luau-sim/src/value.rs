@@ -169,7 +169,10 @@ impl NetValue {
                     for pair in t.clone().pairs::<Value, Value>() {
                         let (k, v) = pair?;
                         if let Value::String(k) = k {
-                            entries.push((k.as_bytes().to_vec(), Self::copy(&v, depth + 1)?));
+                            let v = Self::copy(&v, depth + 1)?;
+                            if v != NetValue::Nil {
+                                entries.push((k.as_bytes().to_vec(), v));
+                            }
                         }
                     }
                     entries.sort_by(|a, b| a.0.cmp(&b.0));

@@ -1,0 +1,111 @@
+//! `cargo run --release -p skyrocket-sim --bin sim-bench [clients] [seconds] [preset]`
+//!
+//! 100 clients (default) exchange events with the server over a lossy link
+//! (`lossy5` preset by default) for 60 virtual seconds and the real time it
+//! takes is printed, with traffic totals.
+
+use skyrocket_sim::{Direction, LinkConfig, Peer, World, WorldConfig};
+use std::time::Instant;
+
+const SERVER: &str = r#"
+local rs = game:GetService("ReplicatedStorage")
+local input = Instance.new("UnreliableRemoteEvent")
+input.Name = "Input"
+input.Parent = rs
+local chat = Instance.new("RemoteEvent")
+chat.Name = "Chat"
+chat.Parent = rs
+local state = Instance.new("UnreliableRemoteEvent")
+state.Name = "State"
+state.Parent = rs
+local positions = {}
+input.OnServerEvent:Connect(function(player, b)
+    positions[player.UserId] = buffer.readf32(b, 0)
+end)
+chat.OnServerEvent:Connect(function(player, msg)
+    chat:FireAllClients(player, msg)
+end)
+local acc = 0
+game:GetService("RunService").Heartbeat:Connect(function(dt)
+    acc += dt
+    if acc >= 0.05 then
+        acc -= 0.05
+        local b = buffer.create(64)
+        local i = 0
+        for id, x in positions do
+            if i >= 16 then break end
+            buffer.writeu32(b, i * 4, id)
+            i += 1
+        end
+        state:FireAllClients(b)
+    end
+end)
+"#;
+
+const CLIENT: &str = r#"
+local rs = game:GetService("ReplicatedStorage")
+local input = rs:WaitForChild("Input")
+local chat = rs:WaitForChild("Chat")
+local state = rs:WaitForChild("State")
+received = 0
+state.OnClientEvent:Connect(function(b) received += buffer.len(b) end)
+chat.OnClientEvent:Connect(function(p, msg) received += #msg end)
+local frame = 0
+game:GetService("RunService").Heartbeat:Connect(function()
+    frame += 1
+    if frame % 3 == 0 then
+        local b = buffer.create(16)
+        buffer.writef32(b, 0, frame)
+        input:FireServer(b)
+    end
+    if frame % 120 == 0 then
+        chat:FireServer("hello from " .. game.Players.LocalPlayer.Name)
+    end
+end)
+"#;
+
+fn main() -> mlua::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let clients: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
+    let seconds: f64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(60.0);
+    let preset = args.next().unwrap_or_else(|| "lossy5".into());
+    let link = LinkConfig::preset(&preset).unwrap_or(LinkConfig::LOSSY_5);
+
+    let setup = Instant::now();
+    let mut world = World::new(WorldConfig {
+        seed: 1,
+        default_link: link,
+        ..WorldConfig::default()
+    })?;
+    world.run(Peer::Server, SERVER, "ServerScriptService.Bench")?;
+    for i in 0..clients {
+        let id = world.add_player(&format!("Player{i}"))?;
+        world.run(Peer::Client(id), CLIENT, "StarterPlayerScripts.Bench")?;
+    }
+    let setup = setup.elapsed();
+    let start = Instant::now();
+    world.run_for(seconds)?;
+    let elapsed = start.elapsed();
+
+    let up = world.counters().total(Direction::Up);
+    let down = world.counters().total(Direction::Down);
+    println!("sim-bench: {clients} clients, {seconds} virtual s, link {preset}");
+    println!("  setup            {:>10.3} s", setup.as_secs_f64());
+    println!(
+        "  run              {:>10.3} s real ({:.1}x real time, {:.3} ms/frame)",
+        elapsed.as_secs_f64(),
+        seconds / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1000.0 / world.frame() as f64
+    );
+    for (name, t) in [("up (c->s)", up), ("down (s->c)", down)] {
+        println!(
+            "  {name:<12} sent {:>9} msgs {:>11} B | delivered {:>9} | dropped {:>7} | dup {:>5} | retx {:>5} | oversize {}",
+            t.sent_messages, t.sent_bytes, t.delivered_messages, t.dropped, t.duplicated, t.retransmits, t.oversize
+        );
+    }
+    println!("  script errors    {}", world.errors().len());
+    if let Some(e) = world.errors().first() {
+        println!("  first error: {}", e.message);
+    }
+    Ok(())
+}
