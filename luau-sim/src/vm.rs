@@ -19,6 +19,22 @@ const PRELUDE: &str = concat!(
     include_str!("host/services.luau"),
 );
 
+thread_local! {
+    static PRELUDE_BYTECODE: std::cell::OnceCell<Vec<u8>> = const { std::cell::OnceCell::new() };
+}
+
+/// The prelude compiled once per thread (VM creation is then mostly
+/// executing it, not parsing it).
+fn prelude_bytecode() -> Result<Vec<u8>> {
+    PRELUDE_BYTECODE.with(|cell| {
+        if let Some(b) = cell.get() {
+            return Ok(b.clone());
+        }
+        let b = mlua::Compiler::new().compile(PRELUDE)?;
+        Ok(cell.get_or_init(|| b).clone())
+    })
+}
+
 /// Handle to an Instance inside one VM (`typeof(x) == "Instance"`). The id
 /// is shared by the server and clients for replicated instances; the
 /// instance's state lives in the VM's host prelude.

@@ -853,3 +853,72 @@ fn same_seed_same_bytes() {
     let up = a.total(Direction::Up);
     assert!(up.dropped > 0 && up.delivered_messages > 0);
 }
+
+#[test]
+fn handler_errors_carry_traceback() {
+    let mut w = world();
+    w.add_module(
+        "ReplicatedStorage/Lib",
+        "local M = {}\nfunction M.explode()\n    error('boom')\nend\nreturn M\n",
+    )
+    .expect("module");
+    w.run(
+        Peer::Server,
+        "local Lib = require(game.ReplicatedStorage.Lib)\ngame:GetService('RunService').Heartbeat:Once(function()\n    Lib.explode()\nend)\n",
+        "ServerScriptService.Main",
+    )
+    .expect("compile");
+    w.step().expect("step");
+    w.step().expect("step");
+    let errs = w.take_errors();
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    let m = &errs[0].message;
+    assert!(m.contains("ReplicatedStorage.Lib:3: boom"), "{m}");
+    // The traceback names the calling script and line too.
+    assert!(m.contains("ServerScriptService.Main:3"), "{m}");
+}
+
+#[test]
+fn link_changes_mid_run() {
+    let mut w = world();
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        local u = Instance.new("UnreliableRemoteEvent")
+        u.Name = "U"
+        u.Parent = game.ReplicatedStorage
+        count = 0
+        u.OnServerEvent:Connect(function() count += 1 end)
+        "#,
+    );
+    let uid = w.add_player("A").expect("join");
+    run(
+        &mut w,
+        Peer::Client(uid),
+        r#"
+        local u = game.ReplicatedStorage:WaitForChild("U")
+        game:GetService("RunService").Heartbeat:Connect(function() u:FireServer() end)
+        "#,
+    );
+    w.run_for(1.0).expect("run");
+    let before: f64 = eval(&mut w, Peer::Server, "return count");
+    assert!(before >= 58.0, "{before}");
+    w.set_link(
+        uid,
+        Direction::Up,
+        LinkConfig {
+            loss: 1.0,
+            ..LinkConfig::PERFECT
+        },
+    );
+    w.run_for(1.0).expect("run");
+    let during: f64 = eval(&mut w, Peer::Server, "return count");
+    assert!(during - before <= 1.0, "{before} -> {during}");
+    w.set_link(uid, Direction::Up, LinkConfig::PERFECT);
+    w.run_for(1.0).expect("run");
+    let after: f64 = eval(&mut w, Peer::Server, "return count");
+    assert!(after - during >= 59.0, "{during} -> {after}");
+    let t = w.counters().get("ReplicatedStorage.U", uid, Direction::Up);
+    assert_eq!(t.dropped, 60);
+}
