@@ -9,10 +9,10 @@
 use super::{rng, Case};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use skyrocket::roblox::{self, Vector3};
-use skyrocket::schema::{length_bits, FloatEncoding, Quantize, Schema, Ty};
+use skyrocket::roblox::Vector3;
+use skyrocket::schema::{length_bits, Quantize};
 use skyrocket::wire::{self, tag_bits};
-use skyrocket::{codec, DecodeError, Decoder, EncodeError, Encoder, NetCodec};
+use skyrocket::NetCodec;
 
 /// Players in the snapshot (and the schema's `max_len`).
 pub const PLAYERS: usize = 64;
@@ -34,13 +34,19 @@ pub const VELOCITY: Quantize = Quantize {
     max: 128.0,
     step: 0.0625,
 };
-const POSITION_ENC: FloatEncoding = FloatEncoding::Quantized(POSITION);
-const VELOCITY_ENC: FloatEncoding = FloatEncoding::Quantized(VELOCITY);
-const MAX_DEPTH: u32 = 64;
 
 /// Animation state: six unit variants (3 tag bits in Skyrocket).
 #[derive(
-    Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Copy, Debug, PartialEq, Eq,
+    NetCodec,
+    Serialize,
+    Deserialize,
+    bitcode::Encode,
+    bitcode::Decode,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
 )]
 pub enum MoveState {
     Idle,
@@ -59,26 +65,6 @@ const MOVE_STATES: [MoveState; 6] = [
     MoveState::Crouching,
     MoveState::Dead,
 ];
-
-impl NetCodec for MoveState {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        wire::write_tag(enc, *self as u32, 6);
-        Ok(())
-    }
-
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let tag = wire::read_tag(dec, 6)?;
-        dec.leave();
-        Ok(MOVE_STATES[tag as usize])
-    }
-
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("MoveState".into())
-    }
-}
 
 /// A plain 3-vector for the peers.
 #[derive(
@@ -109,105 +95,31 @@ pub struct Snapshot {
     pub players: Vec<PlayerState>,
 }
 
-/// One player in the Skyrocket schema types (`roblox::Vector3`).
-#[derive(Clone, Debug, PartialEq)]
+/// One player in the Skyrocket schema types: `PlayerState` of
+/// `examples/arena/schema.rs` (the attributes must match the constants above).
+#[derive(NetCodec, Clone, Debug, PartialEq)]
+#[net(rename = "PlayerState")]
 pub struct SkyPlayerState {
     pub id: u16,
-    /// `#[net(quantize(min = -2048.0, max = 2048.0, step = 0.015625))]`
+    #[net(quantize(min = -2048.0, max = 2048.0, step = 0.015625))]
     pub position: Vector3,
-    /// `#[net(quantize(min = 0.0, max = 2π, step = 2π/1024))]`
+    #[net(quantize(min = 0.0, max = 6.283185307179586, step = 0.006135923151542565))]
     pub yaw: f32,
-    /// `#[net(range = 0..=100)]`
+    #[net(range = 0..=100)]
     pub health: u8,
     pub state: MoveState,
     pub flags: [bool; 4],
-    /// `#[net(quantize(min = -128.0, max = 128.0, step = 0.0625))]`
+    #[net(quantize(min = -128.0, max = 128.0, step = 0.0625))]
     pub velocity: Vector3,
 }
 
-impl NetCodec for SkyPlayerState {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        enc.write_u16(self.id);
-        roblox::write_vector3(enc, &self.position, &POSITION_ENC);
-        wire::write_quantized(enc, f64::from(self.yaw), &YAW);
-        wire::write_range(enc, i128::from(self.health), 0, 100)
-            .map_err(|e| e.in_field("health"))?;
-        self.state.encode(enc).map_err(|e| e.in_field("state"))?;
-        for flag in self.flags {
-            enc.write_bool(flag);
-        }
-        roblox::write_vector3(enc, &self.velocity, &VELOCITY_ENC);
-        Ok(())
-    }
-
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let id = dec.read_u16().map_err(|e| e.in_field("id"))?;
-        let position =
-            roblox::read_vector3(dec, &POSITION_ENC).map_err(|e| e.in_field("position"))?;
-        let yaw = wire::read_quantized(dec, &YAW).map_err(|e| e.in_field("yaw"))? as f32;
-        let health = wire::read_range(dec, 0, 100).map_err(|e| e.in_field("health"))? as u8;
-        let state = MoveState::decode(dec).map_err(|e| e.in_field("state"))?;
-        let mut flags = [false; 4];
-        for (i, flag) in flags.iter_mut().enumerate() {
-            *flag = dec
-                .read_bool()
-                .map_err(|e| e.in_index(i).in_field("flags"))?;
-        }
-        let velocity =
-            roblox::read_vector3(dec, &VELOCITY_ENC).map_err(|e| e.in_field("velocity"))?;
-        dec.leave();
-        Ok(SkyPlayerState {
-            id,
-            position,
-            yaw,
-            health,
-            state,
-            flags,
-            velocity,
-        })
-    }
-
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("PlayerState".into())
-    }
-}
-
 /// The snapshot in the Skyrocket schema types.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(NetCodec, Clone, Debug, PartialEq)]
+#[net(rename = "Snapshot")]
 pub struct SkySnapshot {
     pub tick: u32,
-    /// `#[net(max_len = 64)]`
+    #[net(max_len = 64)]
     pub players: Vec<SkyPlayerState>,
-}
-
-impl NetCodec for SkySnapshot {
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        enc.write_u32(self.tick);
-        wire::write_len(enc, self.players.len(), Some(PLAYERS as u32))
-            .map_err(|e| e.in_field("players"))?;
-        for (i, player) in self.players.iter().enumerate() {
-            player
-                .encode(enc)
-                .map_err(|e| e.in_index(i).in_field("players"))?;
-        }
-        Ok(())
-    }
-
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let tick = dec.read_u32().map_err(|e| e.in_field("tick"))?;
-        let len = wire::read_len(dec, Some(PLAYERS as u32)).map_err(|e| e.in_field("players"))?;
-        let players = codec::decode_elements(dec, len).map_err(|e| e.in_field("players"))?;
-        dec.leave();
-        Ok(SkySnapshot { tick, players })
-    }
-
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Snapshot".into())
-    }
 }
 
 /// `message Vector3 { float x = 1; float y = 2; float z = 3; }`.

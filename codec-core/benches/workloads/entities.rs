@@ -4,14 +4,15 @@
 use super::{rng, varint_bits, Case};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use skyrocket::schema::{Schema, Ty};
-use skyrocket::{DecodeError, Decoder, EncodeError, Encoder, NetCodec};
+use skyrocket::NetCodec;
 
 /// Entity count.
 pub const COUNT: usize = 100;
 
 /// One entity; the same type serves every format (all fields are plain `u8`).
-#[derive(Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq)]
+#[derive(
+    NetCodec, Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq,
+)]
 pub struct Entity {
     pub id: u8,
     pub x: u8,
@@ -19,40 +20,6 @@ pub struct Entity {
     pub z: u8,
     pub orientation: u8,
     pub animation: u8,
-}
-
-// Hand-written as the derive would write it (spec section 4): the fields in
-// order, each a `u8` in the byte section.
-impl NetCodec for Entity {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        enc.write_u8(self.id);
-        enc.write_u8(self.x);
-        enc.write_u8(self.y);
-        enc.write_u8(self.z);
-        enc.write_u8(self.orientation);
-        enc.write_u8(self.animation);
-        Ok(())
-    }
-
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(64)?;
-        let value = Entity {
-            id: dec.read_u8().map_err(|e| e.in_field("id"))?,
-            x: dec.read_u8().map_err(|e| e.in_field("x"))?,
-            y: dec.read_u8().map_err(|e| e.in_field("y"))?,
-            z: dec.read_u8().map_err(|e| e.in_field("z"))?,
-            orientation: dec.read_u8().map_err(|e| e.in_field("orientation"))?,
-            animation: dec.read_u8().map_err(|e| e.in_field("animation"))?,
-        };
-        dec.leave();
-        Ok(value)
-    }
-
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Entity".into())
-    }
 }
 
 /// The prost form: `message Entity { uint32 id = 1; ... }`.

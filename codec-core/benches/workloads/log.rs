@@ -8,19 +8,25 @@
 use super::{rng, varint_bits, Case};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use skyrocket::schema::{Schema, Ty};
 use skyrocket::wire;
-use skyrocket::{DecodeError, Decoder, EncodeError, Encoder, NetCodec};
+use skyrocket::NetCodec;
 
 /// Log lines in the data set (the original has 10 000; 1000 keeps it quick).
 pub const LOGS: usize = 1000;
-const MAX_DEPTH: u32 = 64;
 const CODE_LO: i128 = 100;
 const CODE_HI: i128 = 599;
 
 /// An IPv4 address.
 #[derive(
-    Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Copy, Debug, PartialEq,
+    NetCodec,
+    Serialize,
+    Deserialize,
+    bitcode::Encode,
+    bitcode::Decode,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
 )]
 pub struct Address {
     pub x0: u8,
@@ -29,95 +35,28 @@ pub struct Address {
     pub x3: u8,
 }
 
-impl NetCodec for Address {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        enc.write_bytes(&[self.x0, self.x1, self.x2, self.x3]);
-        Ok(())
-    }
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let value = Address {
-            x0: dec.read_u8().map_err(|e| e.in_field("x0"))?,
-            x1: dec.read_u8().map_err(|e| e.in_field("x1"))?,
-            x2: dec.read_u8().map_err(|e| e.in_field("x2"))?,
-            x3: dec.read_u8().map_err(|e| e.in_field("x3"))?,
-        };
-        dec.leave();
-        Ok(value)
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Address".into())
-    }
-}
-
 /// One access log line.
-#[derive(Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq)]
+#[derive(
+    NetCodec, Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq,
+)]
 pub struct Log {
     pub address: Address,
     pub identity: String,
     pub userid: String,
     pub date: String,
     pub request: String,
-    /// `#[net(range = 100..=599)]`
+    #[net(range = 100..=599)]
     pub code: u16,
-    /// `#[net(varint)]`
+    #[net(varint)]
     pub size: u64,
 }
 
-impl NetCodec for Log {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        self.address.encode(enc)?;
-        wire::write_str(enc, &self.identity, None).map_err(|e| e.in_field("identity"))?;
-        wire::write_str(enc, &self.userid, None).map_err(|e| e.in_field("userid"))?;
-        wire::write_str(enc, &self.date, None).map_err(|e| e.in_field("date"))?;
-        wire::write_str(enc, &self.request, None).map_err(|e| e.in_field("request"))?;
-        wire::write_range(enc, i128::from(self.code), CODE_LO, CODE_HI)
-            .map_err(|e| e.in_field("code"))?;
-        enc.write_varint(self.size);
-        Ok(())
-    }
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let value = Log {
-            address: Address::decode(dec).map_err(|e| e.in_field("address"))?,
-            identity: wire::read_string(dec, None).map_err(|e| e.in_field("identity"))?,
-            userid: wire::read_string(dec, None).map_err(|e| e.in_field("userid"))?,
-            date: wire::read_string(dec, None).map_err(|e| e.in_field("date"))?,
-            request: wire::read_string(dec, None).map_err(|e| e.in_field("request"))?,
-            code: wire::read_range(dec, CODE_LO, CODE_HI).map_err(|e| e.in_field("code"))? as u16,
-            size: dec.read_varint(64).map_err(|e| e.in_field("size"))?,
-        };
-        dec.leave();
-        Ok(value)
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Log".into())
-    }
-}
-
 /// The data set's root.
-#[derive(Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq)]
+#[derive(
+    NetCodec, Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq,
+)]
 pub struct Logs {
     pub logs: Vec<Log>,
-}
-
-impl NetCodec for Logs {
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        self.logs.encode(enc).map_err(|e| e.in_field("logs"))
-    }
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let logs = Vec::decode(dec).map_err(|e| e.in_field("logs"))?;
-        dec.leave();
-        Ok(Logs { logs })
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Logs".into())
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, prost::Message)]

@@ -11,21 +11,28 @@ use super::{rng, varint_bits, Case};
 use rand::distributions::WeightedIndex;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use skyrocket::schema::{length_bits, Schema, Ty};
-use skyrocket::wire;
-use skyrocket::{codec, DecodeError, Decoder, EncodeError, Encoder, NetCodec};
+use skyrocket::schema::length_bits;
+use skyrocket::NetCodec;
 
 /// Updates in the data set (the original records 1000; 100 keeps it quick).
 pub const UPDATES: usize = 100;
-const MAX_DEPTH: u32 = 64;
-/// `#[net(max_len = 32)]` on `Contact::reloads` (the most armed ship has 28).
+/// `max_len` of `Contact::reloads` (the most armed ship has 28).
 pub const MAX_RELOADS: u32 = 32;
-/// `#[net(max_len = 8)]` on `Contact::turret_angles` (at most 4).
+/// `max_len` of `Contact::turret_angles` (at most 4).
 pub const MAX_TURRETS: u32 = 8;
 
 /// Ship classes (10 variants: 4 tag bits).
 #[derive(
-    Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Copy, Debug, PartialEq, Eq,
+    NetCodec,
+    Serialize,
+    Deserialize,
+    bitcode::Encode,
+    bitcode::Decode,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
 )]
 pub enum EntityType {
     ArleighBurke,
@@ -67,27 +74,17 @@ impl EntityType {
     }
 }
 
-impl NetCodec for EntityType {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        wire::write_tag(enc, *self as u32, 10);
-        Ok(())
-    }
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let tag = wire::read_tag(dec, 10)?;
-        dec.leave();
-        Ok(ENTITY_TYPES[tag as usize])
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("EntityType".into())
-    }
-}
-
 /// Position and motion of a ship.
 #[derive(
-    Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Copy, Debug, PartialEq,
+    NetCodec,
+    Serialize,
+    Deserialize,
+    bitcode::Encode,
+    bitcode::Decode,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
 )]
 pub struct Transform {
     pub altitude: i8,
@@ -96,34 +93,17 @@ pub struct Transform {
     pub velocity: i16,
 }
 
-impl NetCodec for Transform {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        self.altitude.encode(enc)?;
-        enc.write_u16(self.angle);
-        self.position.encode(enc)?;
-        self.velocity.encode(enc)
-    }
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let value = Transform {
-            altitude: i8::decode(dec).map_err(|e| e.in_field("altitude"))?,
-            angle: dec.read_u16().map_err(|e| e.in_field("angle"))?,
-            position: <(f32, f32)>::decode(dec).map_err(|e| e.in_field("position"))?,
-            velocity: i16::decode(dec).map_err(|e| e.in_field("velocity"))?,
-        };
-        dec.leave();
-        Ok(value)
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Transform".into())
-    }
-}
-
 /// Where a ship steers.
 #[derive(
-    Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Copy, Debug, PartialEq,
+    NetCodec,
+    Serialize,
+    Deserialize,
+    bitcode::Encode,
+    bitcode::Decode,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
 )]
 pub struct Guidance {
     pub angle: u16,
@@ -131,177 +111,51 @@ pub struct Guidance {
     pub velocity: i16,
 }
 
-impl NetCodec for Guidance {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        enc.write_u16(self.angle);
-        enc.write_bool(self.submerge);
-        self.velocity.encode(enc)
-    }
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let value = Guidance {
-            angle: dec.read_u16().map_err(|e| e.in_field("angle"))?,
-            submerge: dec.read_bool().map_err(|e| e.in_field("submerge"))?,
-            velocity: i16::decode(dec).map_err(|e| e.in_field("velocity"))?,
-        };
-        dec.leave();
-        Ok(value)
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Guidance".into())
-    }
-}
-
 /// A ship seen by the player.
-#[derive(Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq)]
+#[derive(
+    NetCodec, Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq,
+)]
 pub struct Contact {
     pub damage: u8,
-    /// `#[net(varint)]`
+    #[net(varint)]
     pub entity_id: u32,
     pub entity_type: Option<EntityType>,
     pub guidance: Guidance,
     pub player_id: Option<u16>,
-    /// `#[net(max_len = 32)]`
+    #[net(max_len = 32)]
     pub reloads: Vec<bool>,
     pub transform: Transform,
-    /// `#[net(max_len = 8)]`
+    #[net(max_len = 8)]
     pub turret_angles: Vec<u16>,
 }
 
-impl NetCodec for Contact {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        enc.write_u8(self.damage);
-        enc.write_varint(u64::from(self.entity_id));
-        self.entity_type.encode(enc)?;
-        self.guidance.encode(enc)?;
-        self.player_id.encode(enc)?;
-        wire::write_len(enc, self.reloads.len(), Some(MAX_RELOADS))
-            .map_err(|e| e.in_field("reloads"))?;
-        bool::encode_slice(&self.reloads, enc)?;
-        self.transform.encode(enc)?;
-        wire::write_len(enc, self.turret_angles.len(), Some(MAX_TURRETS))
-            .map_err(|e| e.in_field("turret_angles"))?;
-        u16::encode_slice(&self.turret_angles, enc)
-    }
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let damage = dec.read_u8().map_err(|e| e.in_field("damage"))?;
-        let entity_id = dec.read_varint(32).map_err(|e| e.in_field("entity_id"))? as u32;
-        let entity_type = Option::decode(dec).map_err(|e| e.in_field("entity_type"))?;
-        let guidance = Guidance::decode(dec).map_err(|e| e.in_field("guidance"))?;
-        let player_id = Option::decode(dec).map_err(|e| e.in_field("player_id"))?;
-        let reloads = wire::read_len(dec, Some(MAX_RELOADS))
-            .and_then(|len| codec::decode_elements(dec, len))
-            .map_err(|e| e.in_field("reloads"))?;
-        let transform = Transform::decode(dec).map_err(|e| e.in_field("transform"))?;
-        let turret_angles = wire::read_len(dec, Some(MAX_TURRETS))
-            .and_then(|len| codec::decode_elements(dec, len))
-            .map_err(|e| e.in_field("turret_angles"))?;
-        dec.leave();
-        Ok(Contact {
-            damage,
-            entity_id,
-            entity_type,
-            guidance,
-            player_id,
-            reloads,
-            transform,
-            turret_angles,
-        })
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Contact".into())
-    }
-}
-
 /// Changed terrain: a chunk id and its (compressed) bytes.
-#[derive(Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq)]
+#[derive(
+    NetCodec, Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq,
+)]
 pub struct TerrainUpdate {
     pub chunk_id: (i8, i8),
     pub data: Vec<u8>,
 }
 
-impl NetCodec for TerrainUpdate {
-    #[inline]
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        self.chunk_id.encode(enc)?;
-        wire::write_byte_string(enc, &self.data, None).map_err(|e| e.in_field("data"))
-    }
-    #[inline]
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let value = TerrainUpdate {
-            chunk_id: <(i8, i8)>::decode(dec).map_err(|e| e.in_field("chunk_id"))?,
-            data: wire::read_byte_string(dec, None).map_err(|e| e.in_field("data"))?,
-        };
-        dec.leave();
-        Ok(value)
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("TerrainUpdate".into())
-    }
-}
-
 /// One server tick as one player sees it.
-#[derive(Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq)]
+#[derive(
+    NetCodec, Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq,
+)]
 pub struct Update {
     pub contacts: Vec<Contact>,
-    /// `#[net(varint)]`
+    #[net(varint)]
     pub score: u32,
     pub world_radius: f32,
     pub terrain_updates: Vec<TerrainUpdate>,
 }
 
-impl NetCodec for Update {
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        self.contacts
-            .encode(enc)
-            .map_err(|e| e.in_field("contacts"))?;
-        enc.write_varint(u64::from(self.score));
-        enc.write_f32(self.world_radius);
-        self.terrain_updates
-            .encode(enc)
-            .map_err(|e| e.in_field("terrain_updates"))
-    }
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let value = Update {
-            contacts: Vec::decode(dec).map_err(|e| e.in_field("contacts"))?,
-            score: dec.read_varint(32).map_err(|e| e.in_field("score"))? as u32,
-            world_radius: dec.read_f32().map_err(|e| e.in_field("world_radius"))?,
-            terrain_updates: Vec::decode(dec).map_err(|e| e.in_field("terrain_updates"))?,
-        };
-        dec.leave();
-        Ok(value)
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Update".into())
-    }
-}
-
 /// The data set's root.
-#[derive(Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq)]
+#[derive(
+    NetCodec, Serialize, Deserialize, bitcode::Encode, bitcode::Decode, Clone, Debug, PartialEq,
+)]
 pub struct Updates {
     pub updates: Vec<Update>,
-}
-
-impl NetCodec for Updates {
-    fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
-        self.updates.encode(enc).map_err(|e| e.in_field("updates"))
-    }
-    fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
-        dec.enter(MAX_DEPTH)?;
-        let updates = Vec::decode(dec).map_err(|e| e.in_field("updates"))?;
-        dec.leave();
-        Ok(Updates { updates })
-    }
-    fn describe(_: &mut Schema) -> Ty {
-        Ty::Named("Updates".into())
-    }
 }
 
 // ---- prost forms (mk48.proto of the original benchmark) ----
