@@ -312,12 +312,10 @@ impl Vm {
         )?;
         hostfns.set("unixEpoch", o.unix_epoch)?;
 
-        let (h, g): (Table, Table) = lua.load(PRELUDE).set_name("=SkyrocketHost").call((
-            hostfns,
-            o.is_server,
-            o.user_id,
-            o.frame_dt,
-        ))?;
+        let (h, g): (Table, Table) = lua
+            .load(prelude_bytecode()?)
+            .set_name("=SkyrocketHost")
+            .call((hostfns, o.is_server, o.user_id, o.frame_dt))?;
         let globals = lua.globals();
         for pair in g.pairs::<Value, Value>() {
             let (k, v) = pair?;
