@@ -37,9 +37,16 @@ use mlua::{Lua, Result};
 /// Roblox compiles `--!native` scripts on servers only, so a client VM that
 /// should mimic the interpreter can call `lua.enable_jit(false)`.
 pub fn new_sandboxed_vm() -> Result<Lua> {
+    new_sandboxed_vm_with(true)
+}
+
+/// Like [`new_sandboxed_vm`], choosing native code generation (`true`) or
+/// the interpreter (`false`, as Roblox clients run), so that benchmarks can
+/// report both figures.
+pub fn new_sandboxed_vm_with(native: bool) -> Result<Lua> {
     let lua = Lua::new();
     datatypes::install(&lua)?;
     lua.sandbox(true)?;
-    lua.enable_jit(true);
+    lua.enable_jit(native);
     Ok(lua)
 }

@@ -117,6 +117,9 @@ impl Ord for InFlight {
 }
 
 /// A simulated Roblox game: server, clients, network, virtual time.
+///
+/// Set the environment variable `SKYROCKET_SIM_ECHO` to echo `print`/`warn`
+/// output and script errors to stderr as they happen.
 pub struct World {
     config: WorldConfig,
     clock: Rc<Cell<f64>>,
@@ -131,6 +134,7 @@ pub struct World {
     errors: Vec<ScriptError>,
     output: Vec<(Peer, String)>,
     client_scripts: Vec<(String, String)>,
+    echo: bool,
 }
 
 fn peer_seed(seed: u64, n: u64) -> u64 {
@@ -164,6 +168,7 @@ impl World {
             errors: Vec::new(),
             output: Vec::new(),
             client_scripts: Vec::new(),
+            echo: std::env::var_os("SKYROCKET_SIM_ECHO").is_some(),
         })
     }
 
@@ -390,6 +395,14 @@ impl World {
         let Ok(vm) = self.vm(peer) else { return };
         let errs = vm.take_errors();
         let out = std::mem::take(&mut *vm.shared.output.borrow_mut());
+        if self.echo {
+            for l in &out {
+                eprintln!("[{peer:?} {now:.3}] {l}");
+            }
+            for e in &errs {
+                eprintln!("[{peer:?} {now:.3}] ERROR {e}");
+            }
+        }
         self.errors
             .extend(errs.into_iter().map(|message| ScriptError {
                 peer,
