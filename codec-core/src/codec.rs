@@ -83,6 +83,7 @@ impl NetCodec for bool {
     fn describe(_: &mut Schema) -> Ty {
         Ty::Bool
     }
+    #[inline]
     fn encode_slice(items: &[Self], enc: &mut Encoder) -> Result<(), EncodeError> {
         enc.write_bools(items);
         Ok(())
@@ -276,11 +277,23 @@ impl<T: NetCodec> NetCodec for Vec<T> {
     }
 }
 
+/// Arrays up to this length decode on the stack, without a temporary `Vec`.
+const STACK_ARRAY_MAX: usize = 64;
+
 impl<T: NetCodec, const N: usize> NetCodec for [T; N] {
+    #[inline]
     fn encode(&self, enc: &mut Encoder) -> Result<(), EncodeError> {
         T::encode_slice(self, enc)
     }
+    #[inline]
     fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
+        if N <= STACK_ARRAY_MAX {
+            let mut items: [Option<T>; N] = std::array::from_fn(|_| None);
+            for (i, slot) in items.iter_mut().enumerate() {
+                *slot = Some(T::decode(dec).map_err(|e| e.in_index(i))?);
+            }
+            return Ok(items.map(|item| item.expect("every element decoded")));
+        }
         let items = decode_elements::<T>(dec, N)?;
         items
             .try_into()
