@@ -1,1 +1,358 @@
-//! Luau generator.
+//! Skyrocket's Luau backend: generates one self-contained, `--!strict`,
+//! `--!native` Luau ModuleScript of codecs for a whole schema, byte for byte
+//! compatible with the Rust codecs (`docs/wire-format.md`).
+//!
+//! # Generated API
+//!
+//! The module returns a table `Codec` with `Codec.schemaHash` (hex string),
+//! `Codec.copyStaged(target, offset): number`, and one table per schema type
+//! named by its wire name, e.g. `Codec.Player`:
+//!
+//! | function | meaning |
+//! |---|---|
+//! | `encode(value: T): buffer` | a new buffer holding exactly the message |
+//! | `stage(value: T): number` | encodes into the module's staging area, returns the byte length; `Codec.copyStaged(target, offset)` then copies it (valid until the next encode) and returns `offset + length` |
+//! | `write(b: buffer, offset: number, value: T): number` | stage + copy into `b` at `offset`; returns the offset after the message; raises when `b` is too small |
+//! | `size(value: T): number` | exact encoded length (same as `stage`) |
+//! | `read(b: buffer, offset: number, length: number): T` | decodes the message `b[offset, offset + length)`; raises on invalid input |
+//! | `decode(b: buffer): T` | `read(b, 0, buffer.len(b))` |
+//! | `tryDecode(b: buffer, offset: number?, length: number?): (T?, string?)` | never raises: `value, nil` or `nil, error` |
+//!
+//! Types containing an `Instance` take/return the side table (spec 5.2):
+//! `encode(value): (buffer, {Instance?})`, `stage(value): (number,
+//! {Instance?})`, `write(b, offset, value): (number, {Instance?})`, and a
+//! trailing `instances: {Instance?}?` argument on `read`, `decode` and
+//! `tryDecode`.
+//!
+//! Errors: encoding raises `skyrocket: cannot encode Player.items[2].count:
+//! value 300 is not an integer in 0..=255`; decoding raises / returns
+//! `Player.items[2].count: OutOfRange at byte 12 (bit-section bit 4)`
+//! (kinds of spec section 6; indices are 1-based Luau indices; byte offsets
+//! are relative to the message start).
+//!
+//! # Luau representation of IR types
+//!
+//! | IR | Luau |
+//! |---|---|
+//! | `()` | `true` |
+//! | `bool` | `boolean` |
+//! | integers (all encodings), floats | `number` (64-bit: safe integers only, spec 7) |
+//! | `String` | `string` (UTF-8 checked both ways) |
+//! | `Vec<u8>`, `[u8; N]` | `buffer` |
+//! | `Option<T>` | `T?` (nested options collapse: `Some(None)` is not representable) |
+//! | `Box<T>` | `T` |
+//! | `Vec<T>`, `[T; N]` | `{T}` (length by `#`, so no `nil` holes) |
+//! | tuple `(A, B)` | array `{A | B}` of the elements in order |
+//! | maps | `{[K]: V}`; sets `{[K]: true}` |
+//! | struct (named or tuple) | record `{ field: T }`; tuple fields are `_0`, `_1` ...; skipped fields are absent |
+//! | enum, all variants unit | string union `"Red" \| "Green"` |
+//! | enum, otherwise | tagged union `{ kind: "Move", x: number } \| { kind: "Idle" }` |
+//! | Roblox types | `Vector3`, `Vector2`, `CFrame`, `Color3`, `UDim`, `UDim2`, `DateTime`, `EnumItem`, `Instance?` |
+
+pub mod cli;
+mod decode;
+pub mod emit;
+mod encode;
+pub mod hash;
+mod path;
+mod prelude;
+pub mod types;
+
+use std::fmt;
+
+use skyrocket_schema::{Fields, RobloxTy, Schema, SchemaError, Ty, TypeKind};
+
+pub use hash::{canonical_dump, schema_hash};
+
+/// Largest integer Luau represents exactly together with its neighbours.
+pub(crate) const SAFE_INT: i128 = (1 << 53) - 1;
+
+/// Wraps a negative literal in parentheses so it can follow an operator.
+pub(crate) fn neg(lit: &str) -> String {
+    if lit.starts_with('-') {
+        format!("({lit})")
+    } else {
+        lit.to_owned()
+    }
+}
+
+/// Generation options.
+#[derive(Debug, Clone, Default)]
+pub struct GenOptions {
+    /// Name of the schema source, shown in the module header.
+    pub source_name: Option<String>,
+}
+
+/// A generated Luau module.
+#[derive(Debug, Clone)]
+pub struct GeneratedModule {
+    /// The ModuleScript source.
+    pub source: String,
+    /// The schema hash stamped into the module ([`schema_hash`]).
+    pub schema_hash: u64,
+    /// Wire names of the types, in schema order (keys of the `Codec` table).
+    pub types: Vec<String>,
+}
+
+/// Why a schema cannot be generated.
+#[derive(Debug, Clone)]
+pub enum GenError {
+    /// The schema failed validation.
+    Schema(Vec<SchemaError>),
+}
+
+impl fmt::Display for GenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenError::Schema(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{}:{}: {}", e.pos.line, e.pos.column, e.message)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for GenError {}
+
+impl GenError {
+    /// The errors rendered as `file:line:col: message` lines.
+    pub fn render(&self, file_name: &str) -> String {
+        match self {
+            GenError::Schema(errors) => errors
+                .iter()
+                .map(|e| e.render(file_name))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+}
+
+fn has_instance(schema: &Schema, ty: &Ty, seen: &mut Vec<String>) -> bool {
+    match ty {
+        Ty::Roblox(RobloxTy::Instance) => true,
+        Ty::Option(t) | Ty::Boxed(t) => has_instance(schema, t, seen),
+        Ty::List { elem, .. } | Ty::Array { elem, .. } | Ty::Set { elem, .. } => {
+            has_instance(schema, elem, seen)
+        }
+        Ty::Map { key, value, .. } => {
+            has_instance(schema, key, seen) || has_instance(schema, value, seen)
+        }
+        Ty::Tuple(ts) => ts.iter().any(|t| has_instance(schema, t, seen)),
+        Ty::Named(n) => {
+            if seen.contains(n) {
+                return false;
+            }
+            seen.push(n.clone());
+            match schema.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Struct(f)) => fields_have_instance(schema, f, seen),
+                Some(TypeKind::Enum(vs)) => vs
+                    .iter()
+                    .any(|v| fields_have_instance(schema, &v.fields, seen)),
+                None => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+fn fields_have_instance(schema: &Schema, f: &Fields, seen: &mut Vec<String>) -> bool {
+    f.encoded().any(|x| has_instance(schema, &x.ty, seen))
+}
+
+/// Checks what the Luau representation needs beyond schema validation.
+fn check_luau(schema: &Schema) -> Vec<SchemaError> {
+    let mut errors = vec![];
+    for def in &schema.types {
+        if let TypeKind::Enum(vs) = &def.kind {
+            for v in vs {
+                for f in v.fields.iter() {
+                    if f.wire_name == types::TAG_FIELD {
+                        errors.push(SchemaError::new(
+                            f.pos,
+                            format!(
+                                "field `{}` of variant `{}::{}` clashes with the Luau discriminant field `{}`; rename it with #[net(rename = \"...\")]",
+                                f.wire_name, def.name, v.name, types::TAG_FIELD
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// Generates the Luau module for `schema`.
+pub fn generate(schema: &Schema, options: &GenOptions) -> Result<GeneratedModule, GenError> {
+    let mut errors = skyrocket_schema::validate(schema);
+    errors.extend(check_luau(schema));
+    if !errors.is_empty() {
+        return Err(GenError::Schema(errors));
+    }
+    let hash = schema_hash(schema);
+    let mut w = emit::Writer::new();
+    w.line("-- Code generated by skyrocket-luau. DO NOT EDIT.");
+    w.line(format!(
+        "-- Schema hash: {hash:016x}{}",
+        options
+            .source_name
+            .as_ref()
+            .map(|s| format!(" (from {s})"))
+            .unwrap_or_default()
+    ));
+    w.line("--!strict");
+    w.line("--!native");
+    w.line("--[[");
+    for l in API_DOC.lines() {
+        w.line(l);
+    }
+    w.line("]]");
+    w.line("");
+    for def in &schema.types {
+        types::emit_type(&mut w, schema, def);
+    }
+    w.line("");
+    w.raw(prelude::PRELUDE);
+    w.line("");
+    for def in &schema.types {
+        if let TypeKind::Enum(vs) = &def.kind {
+            if types::is_string_enum(def) && !vs.is_empty() {
+                let tags: Vec<String> = vs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| format!("{} = {i}", emit::field_key(&v.wire_name)))
+                    .collect();
+                w.line(format!(
+                    "local TAGS_{}: {{[string]: number}} = {{ {} }}",
+                    def.name,
+                    tags.join(", ")
+                ));
+                let names: Vec<String> = vs.iter().map(|v| emit::lua_string(&v.wire_name)).collect();
+                w.line(format!(
+                    "local NAMES_{}: {{{}}} = {{ {} }}",
+                    def.name,
+                    def.wire_name,
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+    for def in &schema.types {
+        let t = &def.wire_name;
+        w.line(format!(
+            "local {}: ({t}, buffer, number, number, number, number) -> (buffer, number, number, number, number)",
+            encode::enc_fn(&def.name)
+        ));
+        w.line(format!(
+            "local {}: (buffer, number, number, number) -> ({t}, number, number)",
+            decode::dec_fn(&def.name)
+        ));
+    }
+    w.line("");
+    for def in &schema.types {
+        encode::emit_encoder(&mut w, schema, def);
+        w.line("");
+        decode::emit_decoder(&mut w, schema, def);
+        w.line("");
+    }
+    for def in &schema.types {
+        let inst = has_instance(schema, &Ty::Named(def.name.clone()), &mut vec![]);
+        emit_api(&mut w, def, inst);
+        w.line("");
+    }
+    w.line(format!("Codec.schemaHash = \"{hash:016x}\""));
+    w.line("Codec.copyStaged = copyStaged");
+    w.line("");
+    w.line("return Codec");
+    Ok(GeneratedModule {
+        source: w.finish(),
+        schema_hash: hash,
+        types: schema.types.iter().map(|d| d.wire_name.clone()).collect(),
+    })
+}
+
+const API_DOC: &str = "Skyrocket codecs. For every schema type T, `Codec.T` has:
+    encode(value: T): buffer
+    stage(value: T): number              -- encode into the staging area; then Codec.copyStaged(target, offset)
+    write(b: buffer, offset: number, value: T): number   -- returns the offset after the message
+    size(value: T): number
+    read(b: buffer, offset: number, length: number): T  -- raises on invalid input
+    decode(b: buffer): T                                -- raises on invalid input
+    tryDecode(b: buffer, offset: number?, length: number?): (T?, string?)  -- never raises
+Types containing Instances also return / take the instance side table {Instance?}.
+Enums whose variants are all unit are strings; other enums are tables with a `kind` field.";
+
+fn emit_api(w: &mut emit::Writer, def: &skyrocket_schema::TypeDef, inst: bool) {
+    let t = &def.wire_name;
+    let enc = encode::enc_fn(&def.name);
+    let dec = decode::dec_fn(&def.name);
+    let api = format!("Codec.{t}");
+    w.line(format!("{api} = {{}}"));
+    let reset = if inst { "eInst = {}; eInstN = 0; " } else { "" };
+    let (ret_b, ret_n, ret_w) = if inst {
+        ("(buffer, {Instance?})", "(number, {Instance?})", "(number, {Instance?})")
+    } else {
+        ("buffer", "number", "number")
+    };
+    let extra = if inst { ", eInst" } else { "" };
+    let run = format!(
+        "{reset}local b, p, acc, na, bp = {enc}(value, scratch, 0, 0, 0, buffer.len(scratch))"
+    );
+    w.open(format!("function {api}.encode(value: {t}): {ret_b}"));
+    w.line(&run);
+    w.line(format!("return finishEncode(b, p, acc, na, bp){extra}"));
+    w.close("end");
+    w.open(format!("function {api}.stage(value: {t}): {ret_n}"));
+    w.line(&run);
+    w.line(format!("return finishStage(b, p, acc, na, bp){extra}"));
+    w.close("end");
+    w.open(format!("function {api}.size(value: {t}): number"));
+    w.line(&run);
+    w.line("return finishStage(b, p, acc, na, bp)");
+    w.close("end");
+    w.open(format!(
+        "function {api}.write(target: buffer, offset: number, value: {t}): {ret_w}"
+    ));
+    w.line(&run);
+    w.line("local n = finishStage(b, p, acc, na, bp)");
+    w.line("if offset < 0 or offset + n > buffer.len(target) then error(\"skyrocket: write: message does not fit the target buffer\", 0) end");
+    w.line(format!("return copyStaged(target, offset){extra}"));
+    w.close("end");
+    let ip = if inst { ", instances: {Instance?}?" } else { "" };
+    let ia = if inst { ", instances" } else { "" };
+    w.open(format!(
+        "function {api}.read(b: buffer, offset: number, length: number{ip}): {t}"
+    ));
+    w.line("local o, n = checkRange(b, offset, length)");
+    w.line(format!("dRoot = {}", emit::lua_string(t)));
+    w.line("dBase = o");
+    w.line("dDepth = 0");
+    if inst {
+        w.line("dInst = instances or {}");
+        w.line("dInstN = 0");
+    }
+    w.line("local E = o + n");
+    w.line(format!("local v, p, q = {dec}(b, o, 0, E)"));
+    w.line("finishDecode(b, p, q, E)");
+    w.line("return v");
+    w.close("end");
+    w.open(format!("function {api}.decode(b: buffer{ip}): {t}"));
+    w.line(format!("return {api}.read(b, 0, buffer.len(b){ia})"));
+    w.close("end");
+    w.open(format!(
+        "function {api}.tryDecode(b: buffer, offset: number?, length: number?{ip}): ({t}?, string?)"
+    ));
+    w.line(format!(
+        "local ok, res = pcall({api}.read, b, offset :: any, length :: any{ia})"
+    ));
+    w.line("if ok then");
+    w.line("    return res, nil");
+    w.line("end");
+    w.line("return nil, tostring(res)");
+    w.close("end");
+}

@@ -1,0 +1,802 @@
+//! Decoder emission: one `dec_T` Luau function per schema type.
+//!
+//! A decoder takes `(b, p, q, E)`: the buffer, the byte-section cursor (an
+//! absolute offset), the number of bit-section bits read, and the absolute
+//! end of the message; it returns `(value, p, q)`. Bit fields are extracted
+//! from a 32-bit window (`wx`, shift `ws`) read once per 25 bits with one
+//! `buffer.readu32` + `bit32.byteswap`; byte fields are read at static
+//! offsets from `p`. Every read checks the cursors as the spec requires
+//! (`lim` is the first byte of the bit section touched so far), and values
+//! are checked before any allocation. Records are built with one table
+//! constructor.
+
+use skyrocket_schema::{
+    bits_for_count, length_bits, FloatEncoding, FloatTy, IntEncoding, IntTy, RobloxTy, Schema, Ty,
+    TypeDef, TypeKind,
+};
+
+use crate::emit::{field_key, lua_int, lua_number, lua_string, Writer};
+use crate::path::Path;
+use crate::types::{is_string_enum, luau_type};
+use crate::{neg, SAFE_INT};
+
+/// The decoder function name of a named type.
+pub fn dec_fn(name: &str) -> String {
+    format!("dec_{name}")
+}
+
+/// Decoder generator for one function.
+pub struct Dec<'a> {
+    schema: &'a Schema,
+    w: Writer,
+    tmp: usize,
+    pend: u64,
+    qoff: u64,
+    win: Option<u64>,
+    used_window: bool,
+}
+
+impl<'a> Dec<'a> {
+    fn new(schema: &'a Schema) -> Self {
+        Dec {
+            schema,
+            w: Writer::with_indent(1),
+            tmp: 0,
+            pend: 0,
+            qoff: 0,
+            win: None,
+            used_window: false,
+        }
+    }
+
+    fn fresh(&mut self, base: &str) -> String {
+        self.tmp += 1;
+        format!("{base}{}", self.tmp)
+    }
+
+    fn p(&self) -> String {
+        if self.pend == 0 {
+            "p".into()
+        } else {
+            format!("p + {}", self.pend)
+        }
+    }
+
+    fn q_at(&self, off: u64) -> String {
+        if off == 0 {
+            "q".into()
+        } else {
+            format!("q + {off}")
+        }
+    }
+
+    fn fail(&self, kind: &str, path: &Path, p: &str, q: &str) -> String {
+        let (t, idx) = path.template();
+        let mut args = vec![lua_string(kind), lua_string(&t), p.to_owned(), q.to_owned()];
+        args.extend(idx.into_iter().take(4));
+        format!("fail({})", args.join(", "))
+    }
+
+    /// Makes the static offsets real (before control flow).
+    fn flush(&mut self) {
+        if self.pend > 0 {
+            self.w.line(format!("p += {}", self.pend));
+            self.pend = 0;
+        }
+        if self.qoff > 0 {
+            self.w.line(format!("q += {}", self.qoff));
+            self.qoff = 0;
+        }
+        self.win = None;
+    }
+
+    /// Checks and reserves `n` byte-section bytes; returns their position.
+    fn bytes(&mut self, n: u64, path: &Path) -> String {
+        let f = self.fail("UnexpectedEnd", path, &self.p(), &self.q_at(self.qoff));
+        self.w
+            .line(format!("if p + {} > lim then {f} end", self.pend + n));
+        let at = self.p();
+        self.pend += n;
+        at
+    }
+
+    /// An expression extracting the next `w` (<= 25) bits, unchecked.
+    fn extract(&mut self, w: u32) -> String {
+        let fits = matches!(self.win, Some(start) if self.qoff + w as u64 <= start + 25);
+        if !fits {
+            let q = self.q_at(self.qoff);
+            self.w.line(format!("wa = E - 4 - bit32.rshift({q}, 3)"));
+            self.w.line(
+                "wx = bit32.byteswap(if wa >= 0 then buffer.readu32(b, wa) else rwin(b, wa))",
+            );
+            self.w.line(format!("ws = bit32.band({q}, 7)"));
+            self.win = Some(self.qoff);
+            self.used_window = true;
+        }
+        let off = self.qoff - self.win.expect("window");
+        self.qoff += w as u64;
+        let s = if off == 0 {
+            "ws".to_owned()
+        } else {
+            format!("ws + {off}")
+        };
+        if w == 1 {
+            format!("bit32.extract(wx, {s})")
+        } else {
+            format!("bit32.extract(wx, {s}, {w})")
+        }
+    }
+
+    fn check_bits(&mut self, start: u64, path: &Path) {
+        self.w.line(format!(
+            "lim = E - bit32.rshift(q + {}, 3)",
+            self.qoff + 7
+        ));
+        let f = self.fail("UnexpectedEnd", path, &self.p(), &self.q_at(start));
+        self.w.line(format!("if {} > lim then {f} end", self.p()));
+    }
+
+    /// Reads `w` (<= 53) bits into a fresh local (checked).
+    fn bits(&mut self, w: u32, path: &Path) -> String {
+        let v = self.fresh("v");
+        if w == 0 {
+            self.w.line(format!("local {v} = 0"));
+            return v;
+        }
+        let start = self.qoff;
+        let mut parts = vec![];
+        let mut left = w;
+        let mut shift = 0u32;
+        while left > 0 {
+            let take = left.min(if left > 25 { 16 } else { 25 });
+            let e = self.extract(take);
+            parts.push((e, shift));
+            shift += take;
+            left -= take;
+        }
+        let expr: Vec<String> = parts
+            .iter()
+            .map(|(e, s)| {
+                if *s == 0 {
+                    e.clone()
+                } else {
+                    format!("{e} * {}", 1u64 << s)
+                }
+            })
+            .collect();
+        self.w.line(format!("local {v} = {}", expr.join(" + ")));
+        self.check_bits(start, path);
+        v
+    }
+
+    /// Reads an unsigned value of `w` bits from the section the spec puts
+    /// it in; `w` <= 53 or exactly 64 (then checked to be a safe integer by
+    /// the caller). Returns a local.
+    fn sized(&mut self, w: u32, path: &Path) -> String {
+        match w {
+            8 | 16 | 32 => {
+                let at = self.bytes(w as u64 / 8, path);
+                let v = self.fresh("v");
+                self.w
+                    .line(format!("local {v} = buffer.readu{w}(b, {at})"));
+                v
+            }
+            64 => {
+                let at = self.bytes(8, path);
+                let v = self.fresh("v");
+                self.w.line(format!(
+                    "local {v} = buffer.readu32(b, {at} + 4) * 4294967296 + buffer.readu32(b, {at})"
+                ));
+                v
+            }
+            w => self.bits(w, path),
+        }
+    }
+
+    /// Reads a varint of a `type_bits`-bit type; returns a local.
+    fn varint(&mut self, type_bits: u32, signed: bool, path: &Path) -> String {
+        self.flush();
+        let g0 = self.fresh("g");
+        let zr = self.fresh("z");
+        let sh = self.fresh("sh");
+        let mul = self.fresh("mul");
+        let a = self.fresh("a");
+        let g = self.fresh("g");
+        let pl = self.fresh("pl");
+        self.w.line(format!("local {g0}, {zr} = 0, 0"));
+        self.w.open("do");
+        self.w.line(format!("local {sh}, {mul} = 0, 1"));
+        self.w.open("while true do");
+        self.w.line("lim = E - bit32.rshift(q + 15, 3)");
+        let f = self.fail("UnexpectedEnd", path, "p", "q");
+        self.w.line(format!("if p > lim then {f} end"));
+        self.w.line(format!("local {a} = E - 4 - bit32.rshift(q, 3)"));
+        self.w.line(format!(
+            "local {g} = bit32.extract(bit32.byteswap(if {a} >= 0 then buffer.readu32(b, {a}) else rwin(b, {a})), bit32.band(q, 7), 8)"
+        ));
+        self.w.line("q += 8");
+        self.w.line(format!("local {pl} = bit32.band({g}, 127)"));
+        let f = self.fail("InvalidVarint", path, "p", "q");
+        self.w.line(format!(
+            "if {sh} >= {type_bits} or ({sh} > 0 and bit32.rshift({pl}, math.min({type_bits} - {sh}, 7)) ~= 0) then {f} end"
+        ));
+        self.w.line(format!(
+            "if {sh} == 0 then {g0} = {pl} else {zr} += {pl} * {mul}; {mul} *= 128 end"
+        ));
+        self.w.open(format!("if {g} < 128 then"));
+        let f = self.fail("NonCanonical", path, "p", "q");
+        self.w
+            .line(format!("if {pl} == 0 and {sh} > 0 then {f} end"));
+        self.w.line("break");
+        self.w.close("end");
+        self.w.line(format!("{sh} += 7"));
+        self.w.close("end");
+        self.w.close("end");
+        let v = self.fresh("v");
+        if signed {
+            self.w.line(format!(
+                "local {v} = if {g0} % 2 == 0 then {g0} / 2 + {zr} * 64 else -(({g0} + 1) / 2 + {zr} * 64)"
+            ));
+        } else {
+            self.w.line(format!("local {v} = {g0} + {zr} * 128"));
+        }
+        if type_bits == 64 {
+            let f = self.fail("UnsafeInteger", path, "p", "q");
+            self.w.line(format!(
+                "if {v} > {SAFE_INT} or {v} < -{SAFE_INT} then {f} end"
+            ));
+        }
+        v
+    }
+
+    fn f32(&mut self, path: &Path) -> String {
+        let at = self.bytes(4, path);
+        let v = self.fresh("f");
+        self.w.line(format!("local {v} = buffer.readf32(b, {at})"));
+        let f = self.fail("NonCanonical", path, &self.p(), &self.q_at(self.qoff));
+        self.w.line(format!(
+            "if {v} ~= {v} and buffer.readu32(b, {at}) ~= 0x7FC00000 then {f} end"
+        ));
+        v
+    }
+
+    fn f64(&mut self, path: &Path) -> String {
+        let at = self.bytes(8, path);
+        let v = self.fresh("f");
+        self.w.line(format!("local {v} = buffer.readf64(b, {at})"));
+        let f = self.fail("NonCanonical", path, &self.p(), &self.q_at(self.qoff));
+        self.w.line(format!(
+            "if {v} ~= {v} and (buffer.readu32(b, {at}) ~= 0 or buffer.readu32(b, {at} + 4) ~= 0x7FF80000) then {f} end"
+        ));
+        v
+    }
+
+    /// `ft` decides rounding: `F32` results are rounded to binary32.
+    fn float(&mut self, ft: FloatTy, fe: &FloatEncoding, path: &Path) -> String {
+        match fe {
+            FloatEncoding::Full => match ft {
+                FloatTy::F32 => self.f32(path),
+                FloatTy::F64 => self.f64(path),
+            },
+            FloatEncoding::Half => {
+                let at = self.bytes(2, path);
+                let h = self.fresh("h");
+                self.w.line(format!("local {h} = buffer.readu16(b, {at})"));
+                let f = self.fail("NonCanonical", path, &self.p(), &self.q_at(self.qoff));
+                self.w.line(format!(
+                    "if {h} ~= 0x7E00 and bit32.band({h}, 0x7C00) == 0x7C00 and bit32.band({h}, 0x3FF) ~= 0 then {f} end"
+                ));
+                let v = self.fresh("f");
+                self.w.line(format!("local {v} = fromHalf({h})"));
+                v
+            }
+            FloatEncoding::Quantized(q) => {
+                let l = self.sized(q.bits(), path);
+                let f = self.fail("OutOfRange", path, &self.p(), &self.q_at(self.qoff));
+                self.w.line(format!(
+                    "if {l} >= {} then {f} end",
+                    lua_number(q.levels() as f64)
+                ));
+                let v = self.fresh("f");
+                let e = format!(
+                    "{} + {l} * {}",
+                    lua_number(q.min),
+                    neg(&lua_number(q.step))
+                );
+                match ft {
+                    FloatTy::F32 => self.w.line(format!("local {v} = roundF32({e})")),
+                    FloatTy::F64 => self.w.line(format!("local {v} = {e}")),
+                }
+                v
+            }
+        }
+    }
+
+    fn int(&mut self, it: IntTy, ie: &IntEncoding, path: &Path) -> String {
+        match ie {
+            IntEncoding::Fixed => {
+                let bits = it.bits();
+                let s = if it.signed() { "i" } else { "u" };
+                let at = self.bytes(bits as u64 / 8, path);
+                let v = self.fresh("v");
+                if bits == 64 {
+                    let hi = self.fresh("hi");
+                    self.w
+                        .line(format!("local {hi} = buffer.read{s}32(b, {at} + 4)"));
+                    let f = self.fail("UnsafeInteger", path, &self.p(), &self.q_at(self.qoff));
+                    let lo = self.fresh("lo");
+                    self.w.line(format!("local {lo} = buffer.readu32(b, {at})"));
+                    self.w.line(format!(
+                        "if {hi} >= 2097152 or {hi} < -2097152 or ({hi} == -2097152 and {lo} == 0) then {f} end"
+                    ));
+                    self.w
+                        .line(format!("local {v} = {hi} * 4294967296 + {lo}"));
+                } else {
+                    self.w
+                        .line(format!("local {v} = buffer.read{s}{bits}(b, {at})"));
+                }
+                v
+            }
+            IntEncoding::Range { lo, hi } => {
+                let (lo, hi) = (*lo, *hi);
+                let w = bits_for_count((hi - lo) as u128 + 1);
+                if w == 0 {
+                    return neg(&lua_int(lo));
+                }
+                let span = hi - lo;
+                if lo.abs() <= SAFE_INT && hi.abs() <= SAFE_INT && w <= 53 {
+                    let o = self.sized(w, path);
+                    if (span + 1).count_ones() != 1 || w == 64 {
+                        let f = self.fail("OutOfRange", path, &self.p(), &self.q_at(self.qoff));
+                        self.w.line(format!("if {o} > {span} then {f} end"));
+                    }
+                    if lo == 0 {
+                        o
+                    } else {
+                        let v = self.fresh("v");
+                        self.w
+                            .line(format!("local {v} = {o} + {}", neg(&lua_int(lo))));
+                        v
+                    }
+                } else {
+                    let (ol, oh) = if w == 64 {
+                        let at = self.bytes(8, path);
+                        let ol = self.fresh("ol");
+                        let oh = self.fresh("oh");
+                        self.w.line(format!("local {ol} = buffer.readu32(b, {at})"));
+                        self.w
+                            .line(format!("local {oh} = buffer.readu32(b, {at} + 4)"));
+                        (ol, oh)
+                    } else if w <= 32 {
+                        (self.sized(w, path), "0".to_owned())
+                    } else {
+                        let start = self.qoff;
+                        let ol = self.fresh("ol");
+                        let oh = self.fresh("oh");
+                        let a = self.extract(16);
+                        let b2 = self.extract(16);
+                        self.w
+                            .line(format!("local {ol} = {a} + {b2} * 65536"));
+                        let mut parts = vec![];
+                        let mut left = w - 32;
+                        let mut shift = 0;
+                        while left > 0 {
+                            let take = left.min(16);
+                            let e = self.extract(take);
+                            parts.push(if shift == 0 {
+                                e
+                            } else {
+                                format!("{e} * {}", 1u64 << shift)
+                            });
+                            shift += take;
+                            left -= take;
+                        }
+                        self.w
+                            .line(format!("local {oh} = {}", parts.join(" + ")));
+                        self.check_bits(start, path);
+                        (ol, oh)
+                    };
+                    let sh = span >> 32;
+                    let sl = span & 0xFFFF_FFFF;
+                    let f = self.fail("OutOfRange", path, &self.p(), &self.q_at(self.qoff));
+                    self.w.line(format!(
+                        "if {oh} > {sh} or ({oh} == {sh} and {ol} > {sl}) then {f} end"
+                    ));
+                    let v = self.fresh("v");
+                    self.w.line(format!(
+                        "local {v} = wideAdd({ol}, {oh}, {}, {})",
+                        lo.rem_euclid(1 << 32),
+                        neg(&lua_int(lo.div_euclid(1 << 32)))
+                    ));
+                    let f = self.fail("UnsafeInteger", path, &self.p(), &self.q_at(self.qoff));
+                    self.w.line(format!("if {v} == nil then {f} end"));
+                    let r = self.fresh("v");
+                    self.w.line(format!("local {r} = {v} :: number"));
+                    r
+                }
+            }
+            IntEncoding::Varint => self.varint(it.bits(), it.signed(), path),
+        }
+    }
+
+    fn length(&mut self, max_len: Option<u32>, path: &Path) -> String {
+        match max_len {
+            Some(m) => {
+                let n = self.bits(length_bits(m), path);
+                if (m as u64 + 1).count_ones() != 1 {
+                    let f = self.fail("LengthLimit", path, &self.p(), &self.q_at(self.qoff));
+                    self.w.line(format!("if {n} > {m} then {f} end"));
+                }
+                n
+            }
+            None => {
+                let n = self.varint(32, false, path);
+                let f = self.fail("LengthLimit", path, "p", "q");
+                self.w
+                    .line(format!("if {n} > (E - p) * 8 - q then {f} end"));
+                n
+            }
+        }
+    }
+
+    /// Emits the decoding of one value of `ty`; returns a Luau expression
+    /// (a local or a constant) holding it.
+    pub fn value(&mut self, ty: &Ty, path: &Path) -> String {
+        match ty {
+            Ty::Unit => "true".into(),
+            Ty::Bool => {
+                let v = self.bits(1, path);
+                let r = self.fresh("v");
+                self.w.line(format!("local {r} = {v} ~= 0"));
+                r
+            }
+            Ty::Int(it, ie) => self.int(*it, ie, path),
+            Ty::Float(ft, fe) => self.float(*ft, fe, path),
+            Ty::String { max_len } | Ty::Bytes { max_len } => {
+                let n = self.length(*max_len, path);
+                self.flush();
+                let f = self.fail("UnexpectedEnd", path, "p", "q");
+                self.w.line(format!("if p + {n} > lim then {f} end"));
+                let v = self.fresh("s");
+                if matches!(ty, Ty::String { .. }) {
+                    self.w
+                        .line(format!("local {v} = buffer.readstring(b, p, {n})"));
+                    self.w.line(format!("p += {n}"));
+                    let f = self.fail("InvalidUtf8", path, "p", "q");
+                    self.w.line(format!(
+                        "if utf8.len({v}) == nil or string.find({v}, \"\\237[\\160-\\191]\") then {f} end"
+                    ));
+                } else {
+                    self.w.line(format!("local {v} = buffer.create({n})"));
+                    self.w.line(format!("buffer.copy({v}, 0, b, p, {n})"));
+                    self.w.line(format!("p += {n}"));
+                }
+                v
+            }
+            Ty::ByteArray(len) => {
+                let at = self.bytes(*len as u64, path);
+                let v = self.fresh("s");
+                self.w.line(format!("local {v} = buffer.create({len})"));
+                self.w.line(format!("buffer.copy({v}, 0, b, {at}, {len})"));
+                v
+            }
+            Ty::Option(inner) => {
+                let flag = self.bits(1, path);
+                self.flush();
+                let v = self.fresh("o");
+                let t = luau_type(self.schema, ty);
+                self.w.line(format!("local {v}: {t} = nil"));
+                self.w.open(format!("if {flag} ~= 0 then"));
+                let x = self.value(inner, path);
+                self.flush();
+                self.w.line(format!("{v} = {x}"));
+                self.w.close("end");
+                v
+            }
+            Ty::Boxed(inner) => self.value(inner, path),
+            Ty::List { elem, max_len } => {
+                let n = self.length(*max_len, path);
+                self.flush();
+                let cap = match max_len {
+                    Some(m) if *m <= 1024 => n.clone(),
+                    _ => format!("math.min({n}, (E - p) * 8 - q)"),
+                };
+                self.seq(elem, &n, &cap, ty, path)
+            }
+            Ty::Array { elem, len } => {
+                self.flush();
+                let n = len.to_string();
+                self.seq(elem, &n, &n, ty, path)
+            }
+            Ty::Tuple(elems) => {
+                let mut parts = vec![];
+                for (k, e) in elems.iter().enumerate() {
+                    parts.push(self.value(e, &path.lit(&format!("[{}]", k + 1))));
+                }
+                let v = self.fresh("t");
+                let t = luau_type(self.schema, ty);
+                self.w
+                    .line(format!("local {v}: {t} = {{ {} }}", parts.join(", ")));
+                v
+            }
+            Ty::Map {
+                key,
+                value,
+                max_len,
+                ..
+            } => self.map(key, Some(value), *max_len, ty, path),
+            Ty::Set { elem, max_len, .. } => self.map(elem, None, *max_len, ty, path),
+            Ty::Roblox(r) => self.roblox(r, path),
+            Ty::Named(name) => {
+                self.flush();
+                let (t, idx) = path.template();
+                self.w.line(format!("ctxT[d] = {}", lua_string(&t)));
+                for (k, i) in idx.iter().take(4).enumerate() {
+                    self.w.line(format!("ctxI[d * 4 + {}] = {i}", k + 1));
+                }
+                let v = self.fresh("x");
+                let np = self.fresh("np");
+                let nq = self.fresh("nq");
+                let lt = self
+                    .schema
+                    .get(name)
+                    .map(|d| d.wire_name.clone())
+                    .unwrap_or_else(|| name.clone());
+                self.w.line(format!(
+                    "local {v}: {lt}, {np}: number, {nq}: number = {}(b, p, q, E)",
+                    dec_fn(name)
+                ));
+                self.w.line(format!("p, q = {np}, {nq}"));
+                self.w.line("lim = E - bit32.rshift(q + 7, 3)");
+                v
+            }
+        }
+    }
+
+    fn seq(&mut self, elem: &Ty, n: &str, cap: &str, ty: &Ty, path: &Path) -> String {
+        let t = luau_type(self.schema, ty);
+        let v = self.fresh("l");
+        self.w
+            .line(format!("local {v}: {t} = table.create({cap})"));
+        let i = self.fresh("i");
+        self.w.open(format!("for {i} = 1, {n} do"));
+        let x = self.value(elem, &path.index(&i));
+        self.flush();
+        self.w.line(format!("{v}[{i}] = {x}"));
+        self.w.close("end");
+        v
+    }
+
+    fn map(&mut self, key: &Ty, value: Option<&Ty>, max_len: Option<u32>, ty: &Ty, path: &Path) -> String {
+        let n = self.length(max_len, path);
+        self.flush();
+        let t = luau_type(self.schema, ty);
+        let m = self.fresh("m");
+        self.w.line(format!("local {m}: {t} = {{}}"));
+        let prev = self.fresh("prev");
+        let kt = luau_type(self.schema, key);
+        let zero = match key {
+            Ty::Bool => "false",
+            Ty::String { .. } => "\"\"",
+            _ => "0",
+        };
+        self.w.line(format!("local {prev}: {kt} = {zero}"));
+        let i = self.fresh("i");
+        self.w.open(format!("for {i} = 1, {n} do"));
+        let ep = path.index(&i);
+        let kp = ep.lit("<key>");
+        let k = self.value(key, &kp);
+        let bad = if matches!(key, Ty::Bool) {
+            format!("({prev} or not {k})")
+        } else {
+            format!("{k} <= {prev}")
+        };
+        let f = self.fail("NonCanonical", &kp, &self.p(), &self.q_at(self.qoff));
+        self.w
+            .line(format!("if {i} > 1 and {bad} then {f} end"));
+        match value {
+            Some(vt) => {
+                let x = self.value(vt, &ep);
+                self.flush();
+                self.w.line(format!("{m}[{k}] = {x}"));
+            }
+            None => {
+                self.flush();
+                self.w.line(format!("{m}[{k}] = true"));
+            }
+        }
+        self.w.line(format!("{prev} = {k}"));
+        self.w.close("end");
+        m
+    }
+
+    fn roblox(&mut self, r: &RobloxTy, path: &Path) -> String {
+        let v = self.fresh("r");
+        match r {
+            RobloxTy::Vector3(fe) | RobloxTy::Vector2(fe) => {
+                let (ctor, comps): (&str, &[&str]) = if matches!(r, RobloxTy::Vector3(_)) {
+                    ("Vector3", &["X", "Y", "Z"])
+                } else {
+                    ("Vector2", &["X", "Y"])
+                };
+                let mut parts = vec![];
+                for c in comps {
+                    let cp = path.field(c);
+                    parts.push(match fe {
+                        FloatEncoding::Full => self.f32(&cp),
+                        _ => self.float(FloatTy::F64, fe, &cp),
+                    });
+                }
+                self.w
+                    .line(format!("local {v} = {ctor}.new({})", parts.join(", ")));
+            }
+            RobloxTy::CFrame { lossless } => {
+                let mut parts = vec![];
+                for _ in 0..(if *lossless { 12 } else { 3 }) {
+                    parts.push(self.f32(path));
+                }
+                if !*lossless {
+                    let start = self.qoff;
+                    let li = self.fresh("li");
+                    let e = self.extract(2);
+                    self.w.line(format!("local {li} = {e}"));
+                    let mut ls = vec![li];
+                    for _ in 0..3 {
+                        let l = self.fresh("rl");
+                        let e = self.extract(15);
+                        self.w.line(format!("local {l} = {e}"));
+                        ls.push(l);
+                    }
+                    self.check_bits(start, path);
+                    parts.push(format!("decRot({})", ls.join(", ")));
+                }
+                self.w
+                    .line(format!("local {v} = CFrame.new({})", parts.join(", ")));
+            }
+            RobloxTy::Color3 { lossless } => {
+                let mut parts = vec![];
+                for c in ["R", "G", "B"] {
+                    if *lossless {
+                        parts.push(self.f32(&path.field(c)));
+                    } else {
+                        let at = self.bytes(1, path);
+                        parts.push(format!("buffer.readu8(b, {at}) / 255"));
+                    }
+                }
+                self.w
+                    .line(format!("local {v} = Color3.new({})", parts.join(", ")));
+            }
+            RobloxTy::UDim => {
+                let s = self.f32(path);
+                let at = self.bytes(4, path);
+                self.w.line(format!(
+                    "local {v} = UDim.new({s}, buffer.readi32(b, {at}))"
+                ));
+            }
+            RobloxTy::UDim2 => {
+                let xs = self.f32(&path.field("X"));
+                let xo = self.bytes(4, path);
+                let xo_l = self.fresh("o");
+                self.w
+                    .line(format!("local {xo_l} = buffer.readi32(b, {xo})"));
+                let ys = self.f32(&path.field("Y"));
+                let yo = self.bytes(4, path);
+                self.w.line(format!(
+                    "local {v} = UDim2.new({xs}, {xo_l}, {ys}, buffer.readi32(b, {yo}))"
+                ));
+            }
+            RobloxTy::DateTime => {
+                let ms = self.int(IntTy::I64, &IntEncoding::Fixed, path);
+                self.w
+                    .line(format!("local {v} = DateTime.fromUnixTimestampMillis({ms})"));
+            }
+            RobloxTy::EnumItem { enum_name } => {
+                let n = self.int(IntTy::U16, &IntEncoding::Fixed, path);
+                let it = self.fresh("it");
+                self.w.line(format!(
+                    "local {it} = (Enum :: any).{enum_name}:FromValue({n})"
+                ));
+                let f = self.fail("InvalidTag", path, &self.p(), &self.q_at(self.qoff));
+                self.w.line(format!("if {it} == nil then {f} end"));
+                self.w.line(format!("local {v}: EnumItem = {it}"));
+            }
+            RobloxTy::Instance => {
+                self.w.line("dInstN += 1");
+                let raw = self.fresh("raw");
+                self.w.line(format!("local {raw} = dInst[dInstN]"));
+                self.w.line(format!(
+                    "local {v}: Instance? = if typeof({raw}) == \"Instance\" then {raw} :: any else nil"
+                ));
+            }
+        }
+        v
+    }
+
+    /// The record constructor of a field list (encoded fields only).
+    fn record(&mut self, fields: &skyrocket_schema::Fields, tag: Option<&str>, path: &Path) -> String {
+        let mut parts = vec![];
+        if let Some(tag) = tag {
+            parts.push(format!("{} = {}", crate::types::TAG_FIELD, lua_string(tag)));
+        }
+        for f in fields.encoded() {
+            let x = self.value(&f.ty, &path.field(&f.wire_name));
+            parts.push(format!("{} = {x}", field_key(&f.wire_name)));
+        }
+        if parts.is_empty() {
+            "{}".into()
+        } else {
+            format!("{{ {} }}", parts.join(", "))
+        }
+    }
+}
+
+/// Emits `dec_T` for one schema type (assigning the forward-declared local).
+pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
+    let t = &def.wire_name;
+    let mut d = Dec::new(schema);
+    let root = Path::new();
+    match &def.kind {
+        TypeKind::Struct(fields) => {
+            let rec = d.record(fields, None, &root);
+            d.w.line("dDepth = d - 1");
+            let (p, q) = (d.p(), d.q_at(d.qoff));
+            d.w.line(format!("return {rec}, {p}, {q}"));
+        }
+        TypeKind::Enum(variants) => {
+            let tb = bits_for_count(variants.len() as u128);
+            let tag = if tb == 0 {
+                "0".to_owned()
+            } else {
+                d.bits(tb, &root)
+            };
+            if variants.len() > 1 && !variants.len().is_power_of_two() {
+                let f = d.fail("InvalidTag", &root, &d.p(), &d.q_at(d.qoff));
+                d.w.line(format!("if {tag} >= {} then {f} end", variants.len()));
+            }
+            if variants.is_empty() {
+                let f = d.fail("InvalidTag", &root, "p", "q");
+                d.w.line(f);
+                d.w.line("error(\"unreachable\")");
+            } else if is_string_enum(def) {
+                d.w.line("dDepth = d - 1");
+                let (p, q) = (d.p(), d.q_at(d.qoff));
+                d.w.line(format!("return NAMES_{}[{tag} + 1], {p}, {q}", def.name));
+            } else {
+                d.flush();
+                for (i, var) in variants.iter().enumerate() {
+                    if i == 0 {
+                        d.w.open(format!("if {tag} == {i} then"));
+                    } else if i + 1 == variants.len() {
+                        d.w.reopen("else");
+                    } else {
+                        d.w.reopen(format!("elseif {tag} == {i} then"));
+                    }
+                    let rec = d.record(&var.fields, Some(&var.wire_name), &root.field(&var.wire_name));
+                    d.w.line("dDepth = d - 1");
+                    let (p, q) = (d.p(), d.q_at(d.qoff));
+                    d.w.line(format!("return {rec}, {p}, {q}"));
+                    d.pend = 0;
+                    d.qoff = 0;
+                    d.win = None;
+                }
+                d.w.close("end");
+            }
+        }
+    }
+    w.open(format!(
+        "{} = function(b: buffer, p: number, q: number, E: number): ({t}, number, number)",
+        dec_fn(&def.name)
+    ));
+    w.line("local d = dDepth + 1");
+    w.line("dDepth = d");
+    w.line(format!(
+        "if d > {} then fail(\"DepthLimit\", \"\", p, q) end",
+        def.max_depth
+    ));
+    w.line("local lim = E - bit32.rshift(q + 7, 3)");
+    if d.used_window {
+        w.line("local wa, wx, ws = 0, 0, 0");
+    }
+    w.append(d.w);
+    w.close("end");
+}

@@ -1,0 +1,693 @@
+//! Encoder emission: one `enc_T` Luau function per schema type.
+//!
+//! Generated encoders keep the writer state in locals threaded through
+//! calls: `b` (scratch buffer), `p` (byte-section cursor), `acc`/`na` (up to
+//! 31 pending bit-section bits and their count) and `bp` (start of the
+//! flushed bit-section words, which grow backward from the end of `b`).
+//! Straight-line runs of fields form *chunks*: one capacity check per chunk,
+//! byte writes at static offsets from `p`, and consecutive bit fields OR-ed
+//! into one value pushed into `acc` with a single overflow check.
+
+use skyrocket_schema::{
+    bits_for_count, length_bits, FloatEncoding, FloatTy, IntEncoding, IntTy,
+    RobloxTy, Schema, Ty, TypeDef, TypeKind,
+};
+
+use crate::emit::{field_access, lua_int, lua_number, lua_string, Placeholder, Writer};
+use crate::path::Path;
+use crate::types::{is_string_enum, luau_type};
+use crate::{neg, SAFE_INT};
+
+/// The encoder function name of a named type.
+pub fn enc_fn(name: &str) -> String {
+    format!("enc_{name}")
+}
+
+struct Chunk {
+    at: Placeholder,
+    bytes: u64,
+    bits: u64,
+}
+
+/// Encoder generator for one function.
+pub struct Enc<'a> {
+    schema: &'a Schema,
+    /// Output.
+    pub w: &'a mut Writer,
+    tmp: usize,
+    chunk: Option<Chunk>,
+    pend: u64,
+    group: Vec<(String, u32)>,
+    group_bits: u32,
+    root: String,
+}
+
+impl<'a> Enc<'a> {
+    fn new(schema: &'a Schema, w: &'a mut Writer, root: &str) -> Self {
+        Enc {
+            schema,
+            w,
+            tmp: 0,
+            chunk: None,
+            pend: 0,
+            group: vec![],
+            group_bits: 0,
+            root: root.to_owned(),
+        }
+    }
+
+    fn fresh(&mut self, base: &str) -> String {
+        self.tmp += 1;
+        format!("{base}{}", self.tmp)
+    }
+
+    fn chunk(&mut self) -> &mut Chunk {
+        if self.chunk.is_none() {
+            let at = self.w.placeholder();
+            self.chunk = Some(Chunk {
+                at,
+                bytes: 0,
+                bits: 0,
+            });
+        }
+        self.chunk.as_mut().expect("chunk")
+    }
+
+    /// Ends the current straight-line run: pending bits pushed, `p`
+    /// advanced, and the chunk's capacity check filled in.
+    fn end_chunk(&mut self) {
+        self.flush_group();
+        if self.pend > 0 {
+            self.w.line(format!("p += {}", self.pend));
+            self.pend = 0;
+        }
+        if let Some(c) = self.chunk.take() {
+            if c.bytes + c.bits > 0 {
+                let need = c.bytes + c.bits.div_ceil(8) + 4;
+                self.w.patch(
+                    c.at,
+                    format!("if bp - p < {need} then b, bp = grow(b, p, bp, {need}) end"),
+                );
+            }
+        }
+    }
+
+    fn pos(&self) -> String {
+        if self.pend == 0 {
+            "p".into()
+        } else {
+            format!("p + {}", self.pend)
+        }
+    }
+
+    /// Reserves `n` byte-section bytes and returns the position expression.
+    fn bytes(&mut self, n: u64) -> String {
+        self.chunk().bytes += n;
+        let at = self.pos();
+        self.pend += n;
+        at
+    }
+
+    /// Queues `w` (<= 32) bits held by `expr` (a side-effect-free expression).
+    fn bits(&mut self, expr: &str, w: u32) {
+        if w == 0 {
+            return;
+        }
+        debug_assert!(w <= 32);
+        self.chunk().bits += w as u64;
+        if self.group_bits + w > 32 {
+            self.flush_group();
+        }
+        self.group.push((expr.to_owned(), w));
+        self.group_bits += w;
+    }
+
+    /// Pushes the queued bit fields into the accumulator.
+    fn flush_group(&mut self) {
+        if self.group.is_empty() {
+            return;
+        }
+        let group = std::mem::take(&mut self.group);
+        let total = self.group_bits;
+        self.group_bits = 0;
+        let mut parts = vec![];
+        let mut shift = 0;
+        for (e, w) in &group {
+            if shift == 0 {
+                parts.push(e.clone());
+            } else {
+                parts.push(format!("bit32.lshift({e}, {shift})"));
+            }
+            shift += w;
+        }
+        let g = self.fresh("g");
+        if parts.len() == 1 {
+            self.w.line(format!("local {g} = {}", parts[0]));
+        } else {
+            self.w
+                .line(format!("local {g} = bit32.bor({})", parts.join(", ")));
+        }
+        self.push_acc(&g, total);
+    }
+
+    /// The accumulator push of `w` bits held in local `x`.
+    fn push_acc(&mut self, x: &str, w: u32) {
+        self.w.line(format!("acc = bit32.bor(acc, bit32.lshift({x}, na))"));
+        self.w.line(format!("na += {w}"));
+        self.w.open("if na >= 32 then");
+        self.w.line("bp -= 4");
+        self.w.line("buffer.writeu32(b, bp, bit32.byteswap(acc))");
+        self.w.line("na -= 32");
+        self.w.line(format!("acc = bit32.rshift({x}, {w} - na)"));
+        self.w.close("end");
+    }
+
+    fn err(&self, path: &Path, msg: &str) -> String {
+        format!("encErr({}, {msg})", path.expr(&self.root))
+    }
+
+    /// Binds `expr` to a fresh local unless it already is a plain name.
+    fn bind(&mut self, expr: &str, base: &str) -> String {
+        if expr.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return expr.to_owned();
+        }
+        let l = self.fresh(base);
+        self.w.line(format!("local {l} = {expr}"));
+        l
+    }
+
+    fn check_int(&mut self, x: &str, lo: i128, hi: i128, path: &Path) {
+        let lo = lo.max(-SAFE_INT);
+        let hi = hi.min(SAFE_INT);
+        let msg = format!(
+            "\"value \" .. tostring({x}) .. \" is not an integer in {}..={}\"",
+            lo, hi
+        );
+        let e = self.err(path, &msg);
+        self.w.line(format!(
+            "if {x} ~= {x} // 1 or {x} < {} or {x} > {} then {e} end",
+            neg(&lua_int(lo)),
+            neg(&lua_int(hi))
+        ));
+    }
+
+    /// Writes the unsigned integer local `o` (exact, < 2^53) in `w` bits.
+    fn sized(&mut self, o: &str, w: u32) {
+        match w {
+            0 => {}
+            8 | 16 | 32 => {
+                let at = self.bytes(w as u64 / 8);
+                self.w.line(format!("buffer.writeu{w}(b, {at}, {o})"));
+            }
+            64 => {
+                let lo = self.fresh("lo");
+                self.w.line(format!("local {lo} = {o} % 4294967296"));
+                let at = self.bytes(8);
+                self.w.line(format!("buffer.writeu32(b, {at}, {lo})"));
+                self.w.line(format!(
+                    "buffer.writeu32(b, {at} + 4, ({o} - {lo}) / 4294967296)"
+                ));
+            }
+            w if w <= 32 => self.bits(o, w),
+            w => {
+                let lo = self.fresh("lo");
+                let hi = self.fresh("hi");
+                self.w.line(format!("local {lo} = {o} % 4294967296"));
+                self.w
+                    .line(format!("local {hi} = ({o} - {lo}) / 4294967296"));
+                self.bits(&lo, 32);
+                self.bits(&hi, w - 32);
+            }
+        }
+    }
+
+    fn f32(&mut self, x: &str) {
+        let at = self.bytes(4);
+        self.w.line(format!(
+            "if {x} ~= {x} then buffer.writeu32(b, {at}, 0x7FC00000) else buffer.writef32(b, {at}, {x}) end"
+        ));
+    }
+
+    fn f64(&mut self, x: &str) {
+        let at = self.bytes(8);
+        self.w.line(format!(
+            "if {x} ~= {x} then buffer.writeu32(b, {at}, 0); buffer.writeu32(b, {at} + 4, 0x7FF80000) else buffer.writef64(b, {at}, {x}) end"
+        ));
+    }
+
+    fn float(&mut self, ft: FloatTy, fe: &FloatEncoding, expr: &str) {
+        let x = self.bind(expr, "x");
+        match fe {
+            FloatEncoding::Full => match ft {
+                FloatTy::F32 => self.f32(&x),
+                FloatTy::F64 => self.f64(&x),
+            },
+            FloatEncoding::Half => {
+                let at = self.bytes(2);
+                let v = match ft {
+                    FloatTy::F32 => format!("toHalf(roundF32({x}))"),
+                    FloatTy::F64 => format!("toHalf({x})"),
+                };
+                self.w.line(format!("buffer.writeu16(b, {at}, {v})"));
+            }
+            FloatEncoding::Quantized(q) => {
+                let v = match ft {
+                    FloatTy::F32 => format!("roundF32({x})"),
+                    FloatTy::F64 => x.clone(),
+                };
+                let l = self.fresh("q");
+                let top = (q.levels() - 1) as f64;
+                self.w.line(format!(
+                    "local {l} = math.floor(({v} - {}) / {} + 0.5)",
+                    neg(&lua_number(q.min)),
+                    neg(&lua_number(q.step))
+                ));
+                self.w.line(format!(
+                    "if {l} ~= {l} or {l} <= 0 then {l} = 0 elseif {l} >= {t} then {l} = {t} end",
+                    t = lua_number(top)
+                ));
+                self.sized(&l, q.bits());
+            }
+        }
+    }
+
+    fn int(&mut self, it: IntTy, ie: &IntEncoding, expr: &str, path: &Path) {
+        let x = self.bind(expr, "x");
+        match ie {
+            IntEncoding::Fixed => {
+                self.check_int(&x, it.min_value(), it.max_value(), path);
+                let bits = it.bits();
+                let s = if it.signed() { "i" } else { "u" };
+                if bits == 64 {
+                    let lo = self.fresh("lo");
+                    self.w.line(format!("local {lo} = {x} % 4294967296"));
+                    let at = self.bytes(8);
+                    self.w.line(format!("buffer.writeu32(b, {at}, {lo})"));
+                    self.w.line(format!(
+                        "buffer.write{s}32(b, {at} + 4, ({x} - {lo}) / 4294967296)"
+                    ));
+                } else {
+                    let at = self.bytes(bits as u64 / 8);
+                    self.w.line(format!("buffer.write{s}{bits}(b, {at}, {x})"));
+                }
+            }
+            IntEncoding::Range { lo, hi } => {
+                let (lo, hi) = (*lo, *hi);
+                self.check_int(&x, lo, hi, path);
+                let w = bits_for_count((hi - lo) as u128 + 1);
+                if w == 0 {
+                    return;
+                }
+                if lo.abs() <= SAFE_INT && hi.abs() <= SAFE_INT && w <= 53 {
+                    let o = if lo == 0 {
+                        x.clone()
+                    } else {
+                        let o = self.fresh("o");
+                        self.w
+                            .line(format!("local {o} = {x} - {}", neg(&lua_int(lo))));
+                        o
+                    };
+                    self.sized(&o, w);
+                } else {
+                    let ol = self.fresh("ol");
+                    let oh = self.fresh("oh");
+                    self.w.line(format!(
+                        "local {ol}, {oh} = wideSub({x}, {}, {})",
+                        neg(&lua_int(lo.div_euclid(1 << 32))),
+                        lo.rem_euclid(1 << 32)
+                    ));
+                    if w == 64 {
+                        let at = self.bytes(8);
+                        self.w.line(format!("buffer.writeu32(b, {at}, {ol})"));
+                        self.w.line(format!("buffer.writeu32(b, {at} + 4, {oh})"));
+                    } else if w <= 32 {
+                        self.sized(&ol, w);
+                    } else {
+                        self.bits(&ol, 32);
+                        self.bits(&oh, w - 32);
+                    }
+                }
+            }
+            IntEncoding::Varint => {
+                self.check_int(&x, it.min_value(), it.max_value(), path);
+                let g = self.fresh("g");
+                let z = self.fresh("z");
+                if !it.signed() {
+                    self.w.line(format!("local {g} = {x} % 128"));
+                    self.w.line(format!("local {z} = ({x} - {g}) / 128"));
+                } else if it.bits() < 64 {
+                    let zz = self.fresh("zz");
+                    self.w.line(format!(
+                        "local {zz} = if {x} >= 0 then {x} * 2 else -{x} * 2 - 1"
+                    ));
+                    self.w.line(format!("local {g} = {zz} % 128"));
+                    self.w.line(format!("local {z} = ({zz} - {g}) / 128"));
+                } else {
+                    self.w.line(format!("local {g}, {z} = zigzag64({x})"));
+                }
+                self.varint(&g, &z, it.bits());
+            }
+        }
+    }
+
+    /// Writes a varint whose first group payload is local `g` and whose
+    /// remaining value (already divided by 128) is local `z`.
+    fn varint(&mut self, g: &str, z: &str, type_bits: u32) {
+        self.flush_group();
+        let groups = type_bits.div_ceil(7);
+        self.chunk().bits += 8 * groups as u64;
+        self.w.open("while true do");
+        let c = self.fresh("c");
+        self.w
+            .line(format!("local {c} = if {z} > 0 then {g} + 128 else {g}"));
+        self.push_acc(&c, 8);
+        self.w.line(format!("if {z} == 0 then break end"));
+        self.w.line(format!("{g} = {z} % 128"));
+        self.w.line(format!("{z} = ({z} - {g}) / 128"));
+        self.w.close("end");
+    }
+
+    /// Writes a collection length `n` (a local) after checking `max_len`.
+    fn length(&mut self, n: &str, max_len: Option<u32>, path: &Path) {
+        match max_len {
+            Some(m) => {
+                let e = self.err(
+                    path,
+                    &format!("\"length \" .. tostring({n}) .. \" is above max_len {m}\""),
+                );
+                self.w.line(format!("if {n} > {m} then {e} end"));
+                self.bits(n, length_bits(m));
+            }
+            None => {
+                let g = self.fresh("g");
+                let z = self.fresh("z");
+                self.w.line(format!("local {g} = {n} % 128"));
+                self.w.line(format!("local {z} = ({n} - {g}) / 128"));
+                self.varint(&g, &z, 32);
+            }
+        }
+    }
+
+    /// Emits the encoding of `expr` (a Luau expression of the Luau
+    /// representation of `ty`).
+    pub fn value(&mut self, ty: &Ty, expr: &str, path: &Path) {
+        match ty {
+            Ty::Unit => {}
+            Ty::Bool => {
+                let x = self.bind(expr, "x");
+                let bit = self.fresh("t");
+                self.w
+                    .line(format!("local {bit} = if {x} then 1 else 0"));
+                self.bits(&bit, 1);
+            }
+            Ty::Int(it, ie) => self.int(*it, ie, expr, path),
+            Ty::Float(ft, fe) => self.float(*ft, fe, expr),
+            Ty::String { max_len } => {
+                let s = self.bind(expr, "s");
+                let n = self.fresh("n");
+                self.w.line(format!("local {n} = #{s}"));
+                let e = self.err(path, "\"invalid UTF-8\"");
+                self.w.line(format!(
+                    "if utf8.len({s}) == nil or string.find({s}, \"\\237[\\160-\\191]\") then {e} end"
+                ));
+                self.length(&n, *max_len, path);
+                self.end_chunk();
+                self.w.line(format!(
+                    "if bp - p < {n} + 4 then b, bp = grow(b, p, bp, {n} + 4) end"
+                ));
+                self.w.line(format!("buffer.writestring(b, p, {s})"));
+                self.w.line(format!("p += {n}"));
+            }
+            Ty::Bytes { max_len } => {
+                let s = self.bind(expr, "s");
+                let n = self.fresh("n");
+                self.w.line(format!("local {n} = buffer.len({s})"));
+                self.length(&n, *max_len, path);
+                self.end_chunk();
+                self.w.line(format!(
+                    "if bp - p < {n} + 4 then b, bp = grow(b, p, bp, {n} + 4) end"
+                ));
+                self.w.line(format!("buffer.copy(b, p, {s}, 0, {n})"));
+                self.w.line(format!("p += {n}"));
+            }
+            Ty::ByteArray(len) => {
+                let s = self.bind(expr, "s");
+                let e = self.err(
+                    path,
+                    &format!("\"buffer length \" .. tostring(buffer.len({s})) .. \" is not {len}\""),
+                );
+                self.w
+                    .line(format!("if buffer.len({s}) ~= {len} then {e} end"));
+                let at = self.bytes(*len as u64);
+                self.w.line(format!("buffer.copy(b, {at}, {s}, 0, {len})"));
+            }
+            Ty::Option(inner) => {
+                let x = self.bind(expr, "x");
+                let bit = self.fresh("t");
+                self.w
+                    .line(format!("local {bit} = if {x} ~= nil then 1 else 0"));
+                self.bits(&bit, 1);
+                self.end_chunk();
+                self.w.open(format!("if {x} ~= nil then"));
+                self.value(inner, &x, path);
+                self.end_chunk();
+                self.w.close("end");
+            }
+            Ty::Boxed(inner) => self.value(inner, expr, path),
+            Ty::List { elem, max_len } => {
+                let x = self.bind(expr, "list");
+                let n = self.fresh("n");
+                self.w.line(format!("local {n} = #{x}"));
+                self.length(&n, *max_len, path);
+                self.end_chunk();
+                let i = self.fresh("i");
+                self.w.open(format!("for {i} = 1, {n} do"));
+                let elem_path = path.index(&i);
+                self.value(elem, &format!("{x}[{i}]"), &elem_path);
+                self.end_chunk();
+                self.w.close("end");
+            }
+            Ty::Array { elem, len } => {
+                let x = self.bind(expr, "arr");
+                let e = self.err(
+                    path,
+                    &format!("\"array length \" .. tostring(#{x}) .. \" is not {len}\""),
+                );
+                self.w.line(format!("if #{x} ~= {len} then {e} end"));
+                self.end_chunk();
+                let i = self.fresh("i");
+                self.w.open(format!("for {i} = 1, {len} do"));
+                let elem_path = path.index(&i);
+                self.value(elem, &format!("{x}[{i}]"), &elem_path);
+                self.end_chunk();
+                self.w.close("end");
+            }
+            Ty::Tuple(elems) => {
+                let x = self.bind(expr, "tup");
+                for (k, e) in elems.iter().enumerate() {
+                    let el = self.fresh("e");
+                    self.w
+                        .line(format!("local {el} = {x}[{}] :: any", k + 1));
+                    self.value(e, &el, &path.lit(&format!("[{}]", k + 1)));
+                }
+            }
+            Ty::Map {
+                key,
+                value,
+                max_len,
+                ..
+            } => self.map(key, Some(value), *max_len, expr, path),
+            Ty::Set { elem, max_len, .. } => self.map(elem, None, *max_len, expr, path),
+            Ty::Roblox(r) => self.roblox(r, expr, path),
+            Ty::Named(name) => {
+                let x = self.bind(expr, "x");
+                self.end_chunk();
+                self.w.line(format!(
+                    "b, p, acc, na, bp = {}({x}, b, p, acc, na, bp)",
+                    enc_fn(name)
+                ));
+            }
+        }
+    }
+
+    fn map(&mut self, key: &Ty, value: Option<&Ty>, max_len: Option<u32>, expr: &str, path: &Path) {
+        let m = self.bind(expr, "map");
+        let keys = self.fresh("keys");
+        let n = self.fresh("n");
+        let kt = luau_type(self.schema, key);
+        if matches!(key, Ty::Bool) {
+            self.w.line(format!("local {keys}: {{boolean}} = {{}}"));
+            self.w.line(format!("local {n} = 0"));
+            self.w.line(format!(
+                "if {m}[false] ~= nil then {n} += 1; {keys}[{n}] = false end"
+            ));
+            self.w.line(format!(
+                "if {m}[true] ~= nil then {n} += 1; {keys}[{n}] = true end"
+            ));
+        } else {
+            self.w.line(format!("local {keys}: {{{kt}}} = {{}}"));
+            self.w.line(format!("local {n} = 0"));
+            let k = self.fresh("k");
+            self.w.line(format!(
+                "for {k} in {m} do {n} += 1; {keys}[{n}] = {k} end"
+            ));
+            self.w.line(format!("table.sort({keys})"));
+        }
+        self.length(&n, max_len, path);
+        self.end_chunk();
+        let i = self.fresh("i");
+        self.w.open(format!("for {i} = 1, {n} do"));
+        let k = self.fresh("k");
+        self.w.line(format!("local {k} = {keys}[{i}]"));
+        let ep = path.index(&i);
+        self.value(key, &k, &ep.lit("<key>"));
+        if let Some(v) = value {
+            self.value(v, &format!("{m}[{k}]"), &ep);
+        }
+        self.end_chunk();
+        self.w.close("end");
+    }
+
+    fn roblox(&mut self, r: &RobloxTy, expr: &str, path: &Path) {
+        let x = self.bind(expr, "x");
+        match r {
+            RobloxTy::Vector3(fe) | RobloxTy::Vector2(fe) => {
+                let comps: &[&str] = if matches!(r, RobloxTy::Vector3(_)) {
+                    &["X", "Y", "Z"]
+                } else {
+                    &["X", "Y"]
+                };
+                for c in comps {
+                    let l = self.fresh("c");
+                    self.w.line(format!("local {l} = {x}.{c}"));
+                    // Components are binary32 already: no rounding before
+                    // half or quantize; the full encoding is `f32`.
+                    match fe {
+                        FloatEncoding::Full => self.f32(&l),
+                        _ => self.float(FloatTy::F64, fe, &l),
+                    }
+                }
+            }
+            RobloxTy::CFrame { lossless } => {
+                let names: Vec<String> = (0..12).map(|_| self.fresh("m")).collect();
+                self.w
+                    .line(format!("local {} = {x}:GetComponents()", names.join(", ")));
+                let count = if *lossless { 12 } else { 3 };
+                for n in &names[..count] {
+                    self.f32(n);
+                }
+                if !*lossless {
+                    let lo = self.fresh("rlo");
+                    let hi = self.fresh("rhi");
+                    self.w.line(format!(
+                        "local {lo}, {hi} = encRot({})",
+                        names[3..].join(", ")
+                    ));
+                    self.bits(&lo, 32);
+                    self.bits(&hi, 15);
+                }
+            }
+            RobloxTy::Color3 { lossless } => {
+                for c in ["R", "G", "B"] {
+                    let l = self.fresh("c");
+                    if *lossless {
+                        self.w.line(format!("local {l} = {x}.{c}"));
+                        self.f32(&l);
+                    } else {
+                        self.w.line(format!("local {l} = color8({x}.{c})"));
+                        let at = self.bytes(1);
+                        self.w.line(format!("buffer.writeu8(b, {at}, {l})"));
+                    }
+                }
+            }
+            RobloxTy::UDim => self.udim(&x),
+            RobloxTy::UDim2 => {
+                self.udim(&format!("{x}.X"));
+                self.udim(&format!("{x}.Y"));
+            }
+            RobloxTy::DateTime => {
+                self.int(
+                    IntTy::I64,
+                    &IntEncoding::Fixed,
+                    &format!("{x}.UnixTimestampMillis"),
+                    path,
+                );
+            }
+            RobloxTy::EnumItem { .. } => {
+                self.int(IntTy::U16, &IntEncoding::Fixed, &format!("{x}.Value"), path);
+            }
+            RobloxTy::Instance => {
+                self.w.line("eInstN += 1");
+                self.w.line(format!("eInst[eInstN] = {x}"));
+            }
+        }
+    }
+
+    fn udim(&mut self, u: &str) {
+        let s = self.fresh("s");
+        self.w.line(format!("local {s} = {u}.Scale"));
+        self.f32(&s);
+        let at = self.bytes(4);
+        self.w.line(format!("buffer.writei32(b, {at}, {u}.Offset)"));
+    }
+}
+
+/// Emits `enc_T` for one schema type (assigning the forward-declared local).
+pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
+    let t = &def.wire_name;
+    w.open(format!(
+        "{} = function(v: {t}, b: buffer, p: number, acc: number, na: number, bp: number): (buffer, number, number, number, number)",
+        enc_fn(&def.name)
+    ));
+    let mut e = Enc::new(schema, w, t);
+    let root = Path::new();
+    match &def.kind {
+        TypeKind::Struct(fields) => {
+            for f in fields.encoded() {
+                let access = field_access("v", &f.wire_name);
+                e.value(&f.ty, &access, &root.field(&f.wire_name));
+            }
+            e.end_chunk();
+        }
+        TypeKind::Enum(variants) => {
+            let tb = bits_for_count(variants.len() as u128);
+            if variants.is_empty() {
+                let msg = e.err(&root, "\"enum has no variants\"");
+                e.w.line(msg);
+            } else if is_string_enum(def) {
+                let tag = e.fresh("tag");
+                e.w.line(format!("local {tag} = TAGS_{}[v]", def.name));
+                let msg = e.err(&root, "\"unknown variant \" .. tostring(v)");
+                e.w.line(format!("if {tag} == nil then {msg} end"));
+                if tb > 0 {
+                    e.bits(&tag, tb);
+                }
+                e.end_chunk();
+            } else {
+                for (i, var) in variants.iter().enumerate() {
+                    let kw = if i == 0 { "if" } else { "elseif" };
+                    if i == 0 {
+                        e.w.open(format!("{kw} v.kind == {} then", lua_string(&var.wire_name)));
+                    } else {
+                        e.w.reopen(format!("{kw} v.kind == {} then", lua_string(&var.wire_name)));
+                    }
+                    if tb > 0 {
+                        e.bits(&i.to_string(), tb);
+                    }
+                    let vp = root.field(&var.wire_name);
+                    for f in var.fields.encoded() {
+                        let access = field_access("v", &f.wire_name);
+                        e.value(&f.ty, &access, &vp.field(&f.wire_name));
+                    }
+                    e.end_chunk();
+                }
+                e.w.reopen("else");
+                let msg = e.err(&root, "\"unknown variant kind \" .. tostring((v :: any).kind)");
+                e.w.line(msg);
+                e.w.close("end");
+            }
+        }
+    }
+    w.line("return b, p, acc, na, bp");
+    w.close("end");
+}
