@@ -45,8 +45,8 @@ pub fn new_sandboxed_vm() -> Result<Lua> {
 /// report both figures.
 pub fn new_sandboxed_vm_with(native: bool) -> Result<Lua> {
     let lua = Lua::new();
+    lua.enable_jit(native);
     datatypes::install(&lua)?;
     lua.sandbox(true)?;
-    lua.enable_jit(native);
     Ok(lua)
 }

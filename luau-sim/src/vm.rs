@@ -152,6 +152,8 @@ fn module_source(source: &str) -> String {
 impl Vm {
     pub fn new(o: VmOptions) -> Result<Vm> {
         let lua = Lua::new();
+        // Before any chunk is loaded: codegen applies at load time.
+        lua.enable_jit(o.native);
         datatypes::install(&lua)?;
         let shared = Rc::new(PeerShared::default());
         let clock = o.clock.clone();
@@ -322,7 +324,6 @@ impl Vm {
             globals.set(k, v)?;
         }
         lua.sandbox(true)?;
-        lua.enable_jit(o.native);
         Ok(Vm { lua, shared, h })
     }
 

@@ -922,3 +922,34 @@ fn link_changes_mid_run() {
     let t = w.counters().get("ReplicatedStorage.U", uid, Direction::Up);
     assert_eq!(t.dropped, 60);
 }
+
+#[test]
+fn yielding_or_failing_handlers_do_not_block_others() {
+    let mut w = world();
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        local be = Instance.new("BindableEvent")
+        log = {}
+        be.Event:Connect(function(n) task.wait(1) table.insert(log, "slow" .. n) end)
+        be.Event:Connect(function(n) error("bad" .. n) end)
+        be.Event:Connect(function(n) table.insert(log, "fast" .. n) end)
+        be:Fire(1)
+        be:Fire(2)
+        "#,
+    );
+    w.step().expect("step");
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(log, ',')"),
+        "fast1,fast2"
+    );
+    w.run_for(1.1).expect("run");
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(log, ',')"),
+        "fast1,fast2,slow1,slow2"
+    );
+    let errs = w.take_errors();
+    assert_eq!(errs.len(), 2);
+    assert!(errs[0].message.contains("bad1") && errs[1].message.contains("bad2"));
+}
