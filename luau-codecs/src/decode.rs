@@ -127,6 +127,15 @@ impl<'a> Dec<'a> {
         }
     }
 
+    /// Like [`Dec::extract`], bound to a fresh local (the window may move
+    /// before a later use).
+    fn extract_local(&mut self, w: u32) -> String {
+        let e = self.extract(w);
+        let l = self.fresh("x");
+        self.w.line(format!("local {l} = {e}"));
+        l
+    }
+
     fn check_bits(&mut self, start: u64, path: &Path) {
         self.w.line(format!(
             "lim = E - bit32.rshift(q + {}, 3)",
@@ -149,7 +158,11 @@ impl<'a> Dec<'a> {
         let mut shift = 0u32;
         while left > 0 {
             let take = left.min(if left > 25 { 16 } else { 25 });
-            let e = self.extract(take);
+            let e = if take == w {
+                self.extract(take)
+            } else {
+                self.extract_local(take)
+            };
             parts.push((e, shift));
             shift += take;
             left -= take;
@@ -373,8 +386,8 @@ impl<'a> Dec<'a> {
                         let start = self.qoff;
                         let ol = self.fresh("ol");
                         let oh = self.fresh("oh");
-                        let a = self.extract(16);
-                        let b2 = self.extract(16);
+                        let a = self.extract_local(16);
+                        let b2 = self.extract_local(16);
                         self.w
                             .line(format!("local {ol} = {a} + {b2} * 65536"));
                         let mut parts = vec![];
@@ -382,7 +395,7 @@ impl<'a> Dec<'a> {
                         let mut shift = 0;
                         while left > 0 {
                             let take = left.min(16);
-                            let e = self.extract(take);
+                            let e = self.extract_local(take);
                             parts.push(if shift == 0 {
                                 e
                             } else {
