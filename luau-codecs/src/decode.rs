@@ -570,7 +570,7 @@ impl<'a> Dec<'a> {
         let t = luau_type(self.schema, ty);
         let v = self.fresh("l");
         self.w
-            .line(format!("local {v}: {t} = table.create({cap})"));
+            .line(format!("local {v}: {t} = table.create({cap}) :: any"));
         let i = self.fresh("i");
         self.w.open(format!("for {i} = 1, {n} do"));
         let x = self.value(elem, &path.index(&i));

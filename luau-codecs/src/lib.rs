@@ -333,7 +333,7 @@ fn emit_api(w: &mut emit::Writer, def: &skyrocket_schema::TypeDef, inst: bool) {
     w.line("dBase = o");
     w.line("dDepth = 0");
     if inst {
-        w.line("dInst = instances or {}");
+        w.line("dInst = (instances or {}) :: any");
         w.line("dInstN = 0");
     }
     w.line("local E = o + n");
@@ -351,7 +351,7 @@ fn emit_api(w: &mut emit::Writer, def: &skyrocket_schema::TypeDef, inst: bool) {
         "local ok, res = pcall({api}.read, b, offset :: any, length :: any{ia})"
     ));
     w.line("if ok then");
-    w.line("    return res, nil");
+    w.line("    return res :: any, nil");
     w.line("end");
     w.line("return nil, tostring(res)");
     w.close("end");
