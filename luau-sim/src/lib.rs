@@ -8,6 +8,8 @@
 //!   clock, connected by a seeded, conditioned network ([`link`]), with
 //!   byte counters ([`Counters`]).
 
+#![warn(missing_docs)]
+
 pub mod counters;
 pub mod datatypes;
 pub mod link;

@@ -1,7 +1,7 @@
 //! One peer's Luau VM: Roblox datatypes, the host prelude (scheduler,
 //! signals, instances, services, remotes), then sandboxing.
 
-use crate::datatypes::{self, ClockSource};
+use crate::datatypes::{self, ClockSource, RandomSeeds};
 use crate::services;
 use crate::value::NetValue;
 use mlua::{
@@ -161,6 +161,11 @@ impl Vm {
         lua.set_app_data(ClockSource(Rc::new(move || {
             ((epoch + clock.get()) * 1000.0).floor() as i64
         })));
+        lua.set_app_data(RandomSeeds(Cell::new(o.seed ^ 0x5EED)));
+        // Luau seeds math.random from the clock; make it follow the world seed.
+        let math: Table = lua.globals().get("math")?;
+        math.get::<Function>("randomseed")?
+            .call::<()>((o.seed & 0x7fff_ffff) as i64)?;
         let hostfns = lua.create_table()?;
         let tostring: Function = lua.globals().get("tostring")?;
 

@@ -356,3 +356,29 @@ fn install_works_on_plain_state_and_values_cross_to_rust() {
 fn harness_reports_failed_assertions() {
     run("eq(1, 2)");
 }
+
+#[test]
+fn random_is_seeded() {
+    run(r##"
+        local a, b = Random.new(42), Random.new(42)
+        eq(typeof(a), "Random")
+        for _ = 1, 100 do
+            local x = a:NextInteger(1, 6)
+            eq(x, b:NextInteger(1, 6))
+            assert(x >= 1 and x <= 6 and x == math.floor(x))
+            local f = a:NextNumber(2, 3)
+            eq(f, b:NextNumber(2, 3))
+            assert(f >= 2 and f < 3)
+        end
+        assert(Random.new(1):NextNumber() ~= Random.new(2):NextNumber())
+        near(a:NextUnitVector().Magnitude, 1, 1e-5)
+        local c = a:Clone()
+        eq(c:NextInteger(1, 1000000), a:NextInteger(1, 1000000))
+        local t = { 1, 2, 3, 4, 5, 6, 7, 8 }
+        a:Shuffle(t)
+        local sum = 0
+        for _, v in t do sum += v end
+        eq(#t, 8) eq(sum, 36)
+        assert(not pcall(function() a:NextInteger(5, 1) end))
+    "##);
+}

@@ -953,3 +953,21 @@ fn yielding_or_failing_handlers_do_not_block_others() {
     assert_eq!(errs.len(), 2);
     assert!(errs[0].message.contains("bad1") && errs[1].message.contains("bad2"));
 }
+
+#[test]
+fn math_random_and_random_follow_world_seed() {
+    let draw = |seed: u64| {
+        let mut w = World::new(WorldConfig {
+            seed,
+            ..WorldConfig::default()
+        })
+        .expect("world");
+        eval::<(f64, f64)>(
+            &mut w,
+            Peer::Server,
+            "return math.random(1, 1000000), Random.new():NextInteger(1, 1000000)",
+        )
+    };
+    assert_eq!(draw(5), draw(5));
+    assert_ne!(draw(5), draw(6));
+}

@@ -1,7 +1,7 @@
 //! Roblox datatypes for any mlua Luau state.
 //!
 //! [`install`] defines the globals `Vector3`, `Vector2`, `CFrame`, `Color3`,
-//! `UDim`, `UDim2`, `DateTime` and `Enum`, and gives Luau's native `vector`
+//! `UDim`, `UDim2`, `DateTime`, `Random` and `Enum`, and gives Luau's native `vector`
 //! type the behaviour of Roblox's `Vector3` (in Roblox, `Vector3` *is* the
 //! native vector type).
 //!
@@ -21,6 +21,7 @@ mod color3;
 mod datetime;
 mod enum_data;
 mod enums;
+mod random;
 mod udim;
 mod vector2;
 mod vector3;
@@ -29,6 +30,7 @@ pub use cframe::CFrame;
 pub use color3::Color3;
 pub use datetime::{ClockSource, DateTime};
 pub use enums::{Enum, EnumItem, Enums};
+pub use random::{Random, RandomSeeds};
 pub use udim::{UDim, UDim2};
 pub use vector2::Vector2;
 
@@ -47,6 +49,7 @@ pub fn install(lua: &Lua) -> Result<()> {
     udim::install(lua)?;
     datetime::install(lua)?;
     enums::install(lua)?;
+    random::install(lua)?;
     Ok(())
 }
 
