@@ -133,7 +133,8 @@ impl NetValue {
         }
     }
 
-    /// Copies a Lua value. `instance_id` maps an Instance handle to its id.
+    /// Copies a Lua value following the rules above (instances become their
+    /// shared ids).
     pub fn from_lua(value: &Value) -> Result<NetValue> {
         Self::copy(value, 0)
     }
