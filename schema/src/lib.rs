@@ -7,12 +7,14 @@ pub mod error;
 pub mod ir;
 #[cfg(feature = "parse")]
 pub mod parse;
+pub mod protocol;
 pub mod size;
 pub mod validate;
 
 pub use error::SchemaError;
 pub use ir::*;
+pub use protocol::{validate_protocol, Protocol};
 #[cfg(feature = "parse")]
-pub use parse::{parse_derive_input, parse_file};
+pub use parse::{parse_derive_input, parse_file, parse_file_with_protocol, parse_protocol};
 pub use size::{can_be_zero_bits, size_of, type_size, SizeBounds, Sizes};
 pub use validate::validate;

@@ -7,6 +7,7 @@
 mod apply;
 mod attrs;
 mod items;
+mod protocol;
 mod types;
 
 use proc_macro2::Span;
@@ -18,6 +19,7 @@ use crate::ir::{Pos, Schema};
 use crate::validate::validate;
 
 pub use items::parse_derive_input;
+pub use protocol::{parse_file_with_protocol, parse_protocol};
 
 /// The 1-based position of a span's start (`0:0` when unknown).
 pub(crate) fn pos_of(span: Span) -> Pos {
