@@ -69,7 +69,7 @@ fn qc<A: Arbitrary + Debug>(tests: u64, f: fn(A) -> bool) {
     // Size 40 (default 100): nested collections stay in the kilobytes, so
     // the prefix checks stay fast in debug builds.
     QuickCheck::new()
-        .set_rng(Gen::new(40))
+        .rng(Gen::new(40))
         .tests(tests)
         .max_tests(tests * 10)
         .quickcheck(f);
