@@ -1083,3 +1083,105 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod section_tests {
+    //! Encoder bookkeeping and the two-section layout of spec 1, by hand.
+    use super::*;
+
+    #[test]
+    fn byte_len_and_bit_len_track_each_section() {
+        let mut enc = Encoder::new();
+        assert_eq!((enc.byte_len(), enc.bit_len()), (0, 0));
+        enc.write_u16(7);
+        assert_eq!((enc.byte_len(), enc.bit_len()), (2, 0));
+        enc.write_bits(5, 3);
+        assert_eq!((enc.byte_len(), enc.bit_len()), (2, 3));
+        enc.write_varint(300); // two 8-bit groups
+        assert_eq!((enc.byte_len(), enc.bit_len()), (2, 19));
+        enc.write_f64(1.0);
+        enc.write_bytes(b"ab");
+        assert_eq!((enc.byte_len(), enc.bit_len()), (12, 19));
+        enc.write_bits(u64::MAX, 64);
+        enc.write_bool(true);
+        assert_eq!((enc.byte_len(), enc.bit_len()), (12, 84));
+        // Zero-width writes change nothing.
+        enc.write_bits(0, 0);
+        assert_eq!(enc.bit_len(), 84);
+        // byte_count + ceil(bit_count / 8).
+        assert_eq!(enc.finish().len(), 12 + 11);
+    }
+
+    #[test]
+    fn empty_and_whole_byte_bit_sections() {
+        assert!(Encoder::new().finish().is_empty());
+        // Exactly 16 bits: two bytes, no padding byte.
+        let mut enc = Encoder::new();
+        enc.write_bits(0x1234, 16);
+        assert_eq!(enc.finish(), [0x12, 0x34]);
+        // 17 bits: a third byte, at the front of the bit section.
+        let mut enc = Encoder::new();
+        enc.write_bits(0x1_1234, 17);
+        assert_eq!(enc.finish(), [0x01, 0x12, 0x34]);
+    }
+
+    #[test]
+    fn sections_interleave_by_kind_not_by_order() {
+        let mut enc = Encoder::new();
+        enc.write_u8(0xAA);
+        enc.write_bits(1, 1);
+        enc.write_u16(0x1234);
+        enc.write_bits(0x1FF, 9);
+        enc.write_bits(0xABCD, 16);
+        // Byte section: aa 34 12. Bit stream: 1 | 0x1ff << 1 | 0xabcd << 10
+        // = 0x2af37ff, 26 bits -> stream bytes ff 37 af 02, laid out
+        // backwards from the end: 02 af 37 ff.
+        let bytes = enc.finish();
+        assert_eq!(bytes, [0xAA, 0x34, 0x12, 0x02, 0xAF, 0x37, 0xFF]);
+
+        // The decoder reads the two sections in the same interleaved order.
+        let mut dec = Decoder::new(&bytes);
+        assert_eq!(dec.remaining_bits(), 56);
+        assert_eq!(dec.read_u8().unwrap(), 0xAA);
+        assert_eq!(dec.read_bits(1).unwrap(), 1);
+        assert_eq!(dec.remaining_bits(), 56 - 8 - 1);
+        assert_eq!(dec.read_u16().unwrap(), 0x1234);
+        assert_eq!(dec.read_bits(9).unwrap(), 0x1FF);
+        assert_eq!(dec.read_bits(16).unwrap(), 0xABCD);
+        assert_eq!(dec.remaining_bits(), 6); // the padding bits
+        // The byte section cannot take a byte the bit section has touched.
+        assert_eq!(
+            dec.read_u8().unwrap_err().kind(),
+            crate::DecodeErrorKind::UnexpectedEnd
+        );
+        dec.finish().unwrap();
+
+        // Stopping early leaves the cursors apart.
+        let mut dec = Decoder::new(&bytes);
+        dec.read_u8().unwrap();
+        assert_eq!(
+            dec.finish().unwrap_err().kind(),
+            crate::DecodeErrorKind::TrailingBytes
+        );
+    }
+
+    #[test]
+    fn binary16_conversions_are_exact_inverses() {
+        for bits in 0..=u16::MAX {
+            let v = f16_bits_to_f64(bits);
+            let is_nan = bits & 0x7C00 == 0x7C00 && bits & 0x03FF != 0;
+            assert_eq!(v.is_nan(), is_nan, "{bits:#06x}");
+            if is_nan {
+                assert_eq!(f64_to_f16_bits(v), CANONICAL_NAN_F16);
+            } else {
+                assert_eq!(f64_to_f16_bits(v), bits, "{bits:#06x} = {v:e}");
+                // Also exact from binary32, as an `f32` field converts.
+                assert_eq!(f64_to_f16_bits(v as f32 as f64), bits);
+            }
+        }
+        assert_eq!(f16_bits_to_f64(0x0001), 2f64.powi(-24));
+        assert_eq!(f16_bits_to_f64(0x3555), 0.333251953125);
+        assert_eq!(f16_bits_to_f64(0xFBFF), -65504.0);
+        assert!(f16_bits_to_f64(0x8000).is_sign_negative());
+    }
+}
