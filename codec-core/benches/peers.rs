@@ -76,7 +76,52 @@ fn bench_case<P: Plain, S: Sky, M: Proto>(c: &mut Criterion, case: &Case<P, S, M
     group.finish();
 }
 
+/// `peers --iterate WORKLOAD OP FORMAT N`: runs one operation N times and
+/// exits, for `perf stat` (cycles and instructions per iteration do not
+/// depend on how busy the machine is, unlike wall-clock time).
+fn iterate<P: Plain, S: Sky, M: Proto>(case: &Case<P, S, M>, op: &str, format: &str, n: u64) {
+    let f = FORMATS
+        .iter()
+        .position(|&name| name == format)
+        .expect("format name");
+    let bytes = encode(case, f);
+    for _ in 0..n {
+        if op == "encode" {
+            black_box(encode(black_box(case), f));
+        } else {
+            match f {
+                0 => drop(black_box(S::from_bytes(black_box(&bytes)).unwrap())),
+                1 => drop(black_box(bitcode::decode::<P>(black_box(&bytes)).unwrap())),
+                2 => drop(black_box(
+                    postcard::from_bytes::<P>(black_box(&bytes)).unwrap(),
+                )),
+                3 => drop(black_box(
+                    rmp_serde::from_slice::<P>(black_box(&bytes)).unwrap(),
+                )),
+                4 => drop(black_box(M::decode(black_box(&bytes[..])).unwrap())),
+                _ => drop(black_box(
+                    serde_json::from_slice::<P>(black_box(&bytes)).unwrap(),
+                )),
+            }
+        }
+    }
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--iterate") {
+        let (workload, op, format) = (&args[2], &args[3], &args[4]);
+        let n: u64 = args[5].parse().expect("iteration count");
+        match workload.as_str() {
+            "entities" => iterate(&workloads::entities::case(), op, format, n),
+            "bools" => iterate(&workloads::bools::case(), op, format, n),
+            "arena" => iterate(&workloads::arena::case(), op, format, n),
+            "mk48" => iterate(&workloads::mk48::case(), op, format, n),
+            _ => iterate(&workloads::log::case(), op, format, n),
+        }
+        return;
+    }
+
     let entities = workloads::entities::case();
     let bools = workloads::bools::case();
     let arena = workloads::arena::case();

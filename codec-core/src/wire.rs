@@ -287,8 +287,12 @@ impl<'a> Decoder<'a> {
             return Err(self.error(K::UnexpectedEnd));
         }
         let start = self.byte_pos;
+        // Never `None` (checked above); `get` keeps panics out of the hot path.
+        let Some(bytes) = self.input.get(start..start + n) else {
+            return Err(self.error(K::UnexpectedEnd));
+        };
         self.byte_pos = start + n;
-        Ok(&self.input[start..start + n])
+        Ok(bytes)
     }
 
     #[inline]
@@ -297,10 +301,13 @@ impl<'a> Decoder<'a> {
             return Err(self.error(K::UnexpectedEnd));
         }
         let start = self.byte_pos;
-        let mut out = [0u8; N];
-        out.copy_from_slice(&self.input[start..start + N]);
+        // Never `None` (checked above); `get` keeps panics out of the hot path,
+        // so the cursor can stay in a register across consecutive reads.
+        let Some(bytes) = self.input.get(start..).and_then(|b| b.first_chunk::<N>()) else {
+            return Err(self.error(K::UnexpectedEnd));
+        };
         self.byte_pos = start + N;
-        Ok(out)
+        Ok(*bytes)
     }
 
     /// Reads `n` (1..=8) little-endian bytes as an unsigned number.
