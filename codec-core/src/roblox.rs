@@ -229,13 +229,14 @@ pub fn read_vector2(
 /// Bits per smallest-three component (spec 5.1).
 pub const ROTATION_COMPONENT_BITS: u32 = 15;
 const ROTATION_COMPONENT_MAX: f64 = 32767.0;
-/// `1/sqrt(2)` evaluated in binary64 as the spec writes it (5.1):
-/// `0x3FE6A09E667F3BCC`, one ulp below the correctly rounded
-/// `std::f64::consts::FRAC_1_SQRT_2`. Luau's `1 / math.sqrt(2)` gives the same.
-pub const ROTATION_HALF_RANGE: f64 = f64::from_bits(0x3FE6_A09E_667F_3BCC);
-/// `2/sqrt(2)` evaluated in binary64 (5.1): `0x3FF6A09E667F3BCC`, exactly
+/// The half range `H` of a smallest-three component (spec 5.1): `1/sqrt(2)`
+/// correctly rounded to binary64, `0x3FE6A09E667F3BCD` = 0.7071067811865476
+/// (`std::f64::consts::FRAC_1_SQRT_2`). Note that `1 / math.sqrt(2)`
+/// evaluates to one ulp less; implementations must use this constant.
+pub const ROTATION_HALF_RANGE: f64 = std::f64::consts::FRAC_1_SQRT_2;
+/// The full range `2H` (spec 5.1): `0x3FF6A09E667F3BCD`, exactly
 /// `2 * ROTATION_HALF_RANGE`.
-pub const ROTATION_RANGE: f64 = f64::from_bits(0x3FF6_A09E_667F_3BCC);
+pub const ROTATION_RANGE: f64 = 2.0 * ROTATION_HALF_RANGE;
 
 /// The unit quaternion `[w, x, y, z]` of a rotation matrix (spec 5.1 steps 1-2).
 pub fn matrix_to_quaternion(r: &[[f32; 3]; 3]) -> [f64; 4] {
@@ -332,8 +333,8 @@ pub fn write_rotation(enc: &mut Encoder, rotation: &[[f32; 3]; 3]) {
 pub fn read_rotation(dec: &mut Decoder<'_>) -> Result<[[f32; 3]; 3], DecodeError> {
     let largest = dec.read_bits(2)? as usize;
     let mut q = [0.0f64; 4];
-    // `1 - a² - b² - c²`, subtracted left to right as the spec writes it.
-    let mut rest = 1.0;
+    // `sum = ((a² + b²) + c²)`, then `1 - sum` (spec 5.1).
+    let mut sum = 0.0;
     for (i, slot) in q.iter_mut().enumerate() {
         if i == largest {
             continue;
@@ -341,9 +342,9 @@ pub fn read_rotation(dec: &mut Decoder<'_>) -> Result<[[f32; 3]; 3], DecodeError
         let level = dec.read_bits(ROTATION_COMPONENT_BITS)? as f64;
         let c = level / ROTATION_COMPONENT_MAX * ROTATION_RANGE - ROTATION_HALF_RANGE;
         *slot = c;
-        rest -= c * c;
+        sum += c * c;
     }
-    q[largest] = rest.max(0.0).sqrt();
+    q[largest] = (1.0 - sum).max(0.0).sqrt();
     Ok(quaternion_to_matrix(q))
 }
 
