@@ -535,6 +535,14 @@ fn roblox_types() {
     t.finish(12);
 }
 
+/// Every entry within 1e-4.
+fn close(a: &[[f32; 3]; 3], b: &[[f32; 3]; 3]) -> bool {
+    a.iter()
+        .flatten()
+        .zip(b.iter().flatten())
+        .all(|(x, y)| (x - y).abs() < 1e-4)
+}
+
 /// Smallest-three rotations (spec 5.1). The decoded matrix is approximate, so
 /// these check the bytes exactly and the decoded rotation within 0.01°.
 #[test]
@@ -579,31 +587,17 @@ fn cframe_smallest_three() {
         assert_eq!(hex(&got), hex(&want), "{name}");
         let back = CFrame::from_bytes(&want).unwrap();
         assert_eq!(format!("{:?}", back.position), format!("{:?}", cf.position));
-        for i in 0..3 {
-            for j in 0..3 {
-                let err = (back.rotation[i][j] - rotation[i][j]).abs();
-                // 0.01° is 1.7e-4 rad; matrix entries move by at most ~2x that.
-                assert!(
-                    err < 1e-4,
-                    "{name}: R{i}{j} {} vs {}",
-                    back.rotation[i][j],
-                    rotation[i][j]
-                );
-            }
-        }
+        // 0.01° is 1.7e-4 rad; matrix entries move by at most ~2x that.
+        assert!(close(&back.rotation, &rotation), "{name}: {back:?}");
         let again = back.to_bytes().unwrap();
         if name.starts_with("90") {
             // |w| = |x|: a tie that quantization breaks the other way. The
             // decoded w = sqrt(1 - x² - y² - z²) comes out just below the
             // decoded x, so re-encoding picks x (index 1) as largest: the
-            // same rotation, different bytes (spec 5.1, "Idempotence").
+            // same rotation, different bytes (spec 5.1).
             assert_eq!(again[17] & 3, 1, "{name}: largest after re-encode");
             let twice = CFrame::from_bytes(&again).unwrap();
-            for i in 0..3 {
-                for j in 0..3 {
-                    assert!((twice.rotation[i][j] - rotation[i][j]).abs() < 1e-4);
-                }
-            }
+            assert!(close(&twice.rotation, &rotation), "{name}: {twice:?}");
         } else {
             // Idempotent: the decoded rotation encodes to the same bytes.
             assert_eq!(again, want, "{name} re-encode");
