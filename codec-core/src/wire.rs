@@ -20,16 +20,36 @@ pub const CANONICAL_NAN_F16: u16 = 0x7E00;
 /// The bit section is accumulated LSB-first in a `u64` and stored a whole
 /// word at a time (stream bit `i` is bit `i % 64` of word `i / 64`);
 /// [`Encoder::finish`] appends the words' bytes in reverse order.
+///
+/// The buffers are kept fully initialized (`len == capacity`, zeroed spare
+/// room) with separate cursors, and grow only through by-value calls
+/// ([`grow_zeroed`]): no call ever receives a pointer into the encoder, so
+/// once a value's `encode` is inlined the cursors and the bit accumulator
+/// live in registers instead of being stored and reloaded on every field.
 #[derive(Debug, Default)]
 pub struct Encoder {
+    /// Byte section: `bytes[..byte_len]` is written, the rest is zeroed room.
     bytes: Vec<u8>,
-    /// Completed 64-bit words of the bit section, in stream order.
+    byte_len: usize,
+    /// Completed 64-bit words of the bit section, in stream order:
+    /// `bit_words[..word_len]`.
     bit_words: Vec<u64>,
+    word_len: usize,
     /// The stream's bits after the completed words (the low `acc_bits`).
     acc: u64,
     /// Bits held in `acc`, always below 64.
     acc_bits: u32,
     instances: Vec<Instance>,
+}
+
+/// `v` grown (zero-filled) to at least `min_len` elements, doubling; out of
+/// line and by value so callers never hand out a pointer into an [`Encoder`].
+#[cold]
+#[inline(never)]
+fn grow_zeroed<T: Copy + Default>(mut v: Vec<T>, min_len: usize) -> Vec<T> {
+    let len = min_len.max(v.len() * 2).max(64 / std::mem::size_of::<T>());
+    v.resize(len, T::default());
+    v
 }
 
 impl Encoder {
@@ -41,7 +61,7 @@ impl Encoder {
     /// An empty encoder with room for `bytes` byte-section bytes.
     pub fn with_capacity(bytes: usize) -> Self {
         Encoder {
-            bytes: Vec::with_capacity(bytes),
+            bytes: vec![0; bytes],
             ..Self::default()
         }
     }
@@ -49,31 +69,31 @@ impl Encoder {
     /// Appends `n` little-endian bytes of `value` to the byte section.
     #[inline]
     pub fn write_le(&mut self, value: u64, n: usize) {
-        self.bytes.extend_from_slice(&value.to_le_bytes()[..n]);
+        self.write_bytes(&value.to_le_bytes()[..n]);
     }
 
     /// Appends one byte to the byte section.
     #[inline]
     pub fn write_u8(&mut self, v: u8) {
-        self.bytes.push(v);
+        self.write_bytes(&[v]);
     }
 
     /// Appends a little-endian `u16`.
     #[inline]
     pub fn write_u16(&mut self, v: u16) {
-        self.bytes.extend_from_slice(&v.to_le_bytes());
+        self.write_bytes(&v.to_le_bytes());
     }
 
     /// Appends a little-endian `u32`.
     #[inline]
     pub fn write_u32(&mut self, v: u32) {
-        self.bytes.extend_from_slice(&v.to_le_bytes());
+        self.write_bytes(&v.to_le_bytes());
     }
 
     /// Appends a little-endian `u64`.
     #[inline]
     pub fn write_u64(&mut self, v: u64) {
-        self.bytes.extend_from_slice(&v.to_le_bytes());
+        self.write_bytes(&v.to_le_bytes());
     }
 
     /// Appends an `f32`, NaN made canonical.
@@ -101,7 +121,13 @@ impl Encoder {
     /// Appends raw bytes to the byte section.
     #[inline]
     pub fn write_bytes(&mut self, bytes: &[u8]) {
-        self.bytes.extend_from_slice(bytes);
+        let start = self.byte_len;
+        let end = start + bytes.len();
+        if end > self.bytes.len() {
+            self.bytes = grow_zeroed(std::mem::take(&mut self.bytes), end);
+        }
+        self.bytes[start..end].copy_from_slice(bytes);
+        self.byte_len = end;
     }
 
     /// Appends the low `n` bits of `value` (n <= 64) to the bit section.
@@ -113,7 +139,12 @@ impl Encoder {
         self.acc |= value << used;
         let total = used + n;
         if total >= 64 {
-            self.bit_words.push(self.acc);
+            if self.word_len == self.bit_words.len() {
+                self.bit_words =
+                    grow_zeroed(std::mem::take(&mut self.bit_words), self.word_len + 1);
+            }
+            self.bit_words[self.word_len] = self.acc;
+            self.word_len += 1;
             // The bits of `value` that did not fit: `value >> (64 - used)`,
             // written so that `used == 0` shifts everything out.
             self.acc = (value >> 1) >> (63 - used);
@@ -182,37 +213,70 @@ impl Encoder {
 
     /// Records an instance reference in the side table (spec 5.2).
     pub fn push_instance(&mut self, instance: Instance) {
-        self.instances.push(instance);
+        // Through a local, so the push's growth path never sees the encoder.
+        let mut instances = std::mem::take(&mut self.instances);
+        instances.push(instance);
+        self.instances = instances;
     }
 
     /// Bytes written to the byte section so far.
     pub fn byte_len(&self) -> usize {
-        self.bytes.len()
+        self.byte_len
     }
 
     /// Bits written to the bit section so far.
     pub fn bit_len(&self) -> u64 {
-        self.bit_words.len() as u64 * 64 + self.acc_bits as u64
+        self.word_len as u64 * 64 + self.acc_bits as u64
     }
 
     /// The message: byte section, then the bit section's bytes reversed.
+    #[inline]
     pub fn finish(self) -> Vec<u8> {
         self.finish_with_instances().0
     }
 
     /// The message and its instance side table.
+    #[inline]
     pub fn finish_with_instances(self) -> (Vec<u8>, Vec<Instance>) {
-        let tail = self.acc_bits.div_ceil(8) as usize;
-        let mut out = self.bytes;
-        out.reserve_exact(self.bit_words.len() * 8 + tail);
-        // The stream's last bytes come first: the partial word, high byte
-        // first, then the whole words from the last one, each high byte first.
-        out.extend_from_slice(&self.acc.to_be_bytes()[8 - tail..]);
-        for word in self.bit_words.iter().rev() {
-            out.extend_from_slice(&word.to_be_bytes());
-        }
-        (out, self.instances)
+        // Taken apart here, inline, so the encoder itself never has its
+        // address taken: its bit accumulator can then live in a register
+        // while the value is written.
+        let Encoder {
+            mut bytes,
+            byte_len,
+            bit_words,
+            word_len,
+            acc,
+            acc_bits,
+            instances,
+        } = self;
+        bytes.truncate(byte_len);
+        (
+            join_sections(bytes, bit_words, word_len, acc, acc_bits),
+            instances,
+        )
     }
+}
+
+/// Appends the bit section to the byte section: the stream's last bytes come
+/// first, so the partial word (high byte first), then the whole words from
+/// the last one, each high byte first.
+#[inline(never)]
+fn join_sections(
+    mut out: Vec<u8>,
+    words: Vec<u64>,
+    word_len: usize,
+    acc: u64,
+    acc_bits: u32,
+) -> Vec<u8> {
+    let words = &words[..word_len];
+    let tail = acc_bits.div_ceil(8) as usize;
+    out.reserve_exact(words.len() * 8 + tail);
+    out.extend_from_slice(&acc.to_be_bytes()[8 - tail..]);
+    for word in words.iter().rev() {
+        out.extend_from_slice(&word.to_be_bytes());
+    }
+    out
 }
 
 /// Packs 8 bools into a byte, the first in bit 0.
@@ -1156,7 +1220,7 @@ mod section_tests {
         assert_eq!(dec.read_bits(9).unwrap(), 0x1FF);
         assert_eq!(dec.read_bits(16).unwrap(), 0xABCD);
         assert_eq!(dec.remaining_bits(), 6); // the padding bits
-        // The byte section cannot take a byte the bit section has touched.
+                                             // The byte section cannot take a byte the bit section has touched.
         assert_eq!(
             dec.read_u8().unwrap_err().kind(),
             crate::DecodeErrorKind::UnexpectedEnd
