@@ -1,6 +1,152 @@
-//! The `skyrocket` command line (see `src/main.rs`).
+//! The `skyrocket` command line:
+//!
+//! - `skyrocket gen <schema.rs> --out <dir> [--name <Module>]` writes
+//!   `<dir>/<Module>.luau` (default `Codecs`), the Luau codecs of every
+//!   `NetCodec` type in the schema;
+//! - `skyrocket check <schema.rs>` prints the encoded size bounds of every
+//!   type (bits and bytes).
+//!
+//! Schema errors are printed as `file:line:col: error: message`.
 
-/// Placeholder until the CLI lands.
-pub fn run(_args: Vec<String>) -> i32 {
-    0
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use skyrocket_schema::{Schema, SchemaError, Sizes};
+
+use crate::{generate, GenOptions};
+
+const USAGE: &str = "usage:
+  skyrocket gen <schema.rs> --out <dir> [--name <Module>]
+  skyrocket check <schema.rs>";
+
+/// Unreliable remote events drop payloads above this many bytes.
+const UNRELIABLE_LIMIT: u64 = 1000;
+
+/// Runs the CLI with `args` (without the program name), writing to `out` and
+/// `err`; returns the process exit code.
+pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match run_inner(args, out) {
+        Ok(()) => 0,
+        Err(msg) => {
+            let _ = writeln!(err, "{msg}");
+            if msg.starts_with("usage") {
+                2
+            } else {
+                1
+            }
+        }
+    }
+}
+
+fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
+    let mut it = args.iter();
+    let cmd = it.next().ok_or_else(|| USAGE.to_owned())?;
+    let mut file: Option<PathBuf> = None;
+    let mut out_dir: Option<PathBuf> = None;
+    let mut name = String::from("Codecs");
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--out" | "-o" => {
+                out_dir = Some(it.next().ok_or_else(|| USAGE.to_owned())?.into());
+            }
+            "--name" => name = it.next().ok_or_else(|| USAGE.to_owned())?.clone(),
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            s if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
+            s => {
+                if file.replace(s.into()).is_some() {
+                    return Err(USAGE.to_owned());
+                }
+            }
+        }
+    }
+    let file = file.ok_or_else(|| USAGE.to_owned())?;
+    match cmd.as_str() {
+        "gen" => {
+            let out_dir = out_dir.ok_or_else(|| USAGE.to_owned())?;
+            let (schema, display) = load(&file)?;
+            let module = generate(
+                &schema,
+                &GenOptions {
+                    source_name: Some(display.clone()),
+                },
+            )
+            .map_err(|e| e.render(&display))?;
+            std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+            let path = out_dir.join(format!("{name}.luau"));
+            std::fs::write(&path, &module.source)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            writeln!(
+                out,
+                "wrote {} ({} types, schema hash {:016x})",
+                path.display(),
+                module.types.len(),
+                module.schema_hash
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(())
+        }
+        "check" => {
+            let (schema, _) = load(&file)?;
+            out.write_all(size_report(&schema).as_bytes())
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        }
+        _ => Err(format!("unknown command {cmd}\n{USAGE}")),
+    }
+}
+
+fn render(errors: &[SchemaError], file: &str) -> String {
+    errors
+        .iter()
+        .map(|e| e.render(file))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn load(file: &Path) -> Result<(Schema, String), String> {
+    let display = file.display().to_string();
+    let source = std::fs::read_to_string(file).map_err(|e| format!("{display}: error: {e}"))?;
+    let schema = skyrocket_schema::parse_file(&source).map_err(|e| render(&e, &display))?;
+    Ok((schema, display))
+}
+
+/// The `check` report: one line per type with min/max bits and bytes.
+pub fn size_report(schema: &Schema) -> String {
+    let sizes = Sizes::new(schema);
+    let width = schema
+        .types
+        .iter()
+        .map(|t| t.wire_name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut s = format!(
+        "{:width$}  {:>10}  {:>10}  {:>9}  {:>9}\n",
+        "type", "min bits", "max bits", "min bytes", "max bytes"
+    );
+    for def in &schema.types {
+        let Some(b) = sizes.of_type(&def.name) else {
+            continue;
+        };
+        let max_bits = b.max_bits.map_or("unbounded".to_owned(), |m| m.to_string());
+        let max_bytes = b
+            .max_bytes()
+            .map_or("unbounded".to_owned(), |m| m.to_string());
+        let mut note = String::new();
+        if b.is_fixed() {
+            note.push_str("  fixed");
+        }
+        if b.max_bytes().is_none_or(|m| m > UNRELIABLE_LIMIT) {
+            note.push_str("  (may exceed the 1000-byte unreliable limit)");
+        }
+        s.push_str(&format!(
+            "{:width$}  {:>10}  {:>10}  {:>9}  {:>9}{note}\n",
+            def.wire_name,
+            b.min_bits,
+            max_bits,
+            b.min_bytes(),
+            max_bytes
+        ));
+    }
+    s
 }

@@ -137,10 +137,8 @@ impl<'a> Dec<'a> {
     }
 
     fn check_bits(&mut self, start: u64, path: &Path) {
-        self.w.line(format!(
-            "lim = E - bit32.rshift(q + {}, 3)",
-            self.qoff + 7
-        ));
+        self.w
+            .line(format!("lim = E - bit32.rshift(q + {}, 3)", self.qoff + 7));
         let f = self.fail("UnexpectedEnd", path, &self.p(), &self.q_at(start));
         self.w.line(format!("if {} > lim then {f} end", self.p()));
     }
@@ -190,8 +188,7 @@ impl<'a> Dec<'a> {
             8 | 16 | 32 => {
                 let at = self.bytes(w as u64 / 8, path);
                 let v = self.fresh("v");
-                self.w
-                    .line(format!("local {v} = buffer.readu{w}(b, {at})"));
+                self.w.line(format!("local {v} = buffer.readu{w}(b, {at})"));
                 v
             }
             64 => {
@@ -223,7 +220,8 @@ impl<'a> Dec<'a> {
         self.w.line("lim = E - bit32.rshift(q + 15, 3)");
         let f = self.fail("UnexpectedEnd", path, "p", "q");
         self.w.line(format!("if p > lim then {f} end"));
-        self.w.line(format!("local {a} = E - 4 - bit32.rshift(q, 3)"));
+        self.w
+            .line(format!("local {a} = E - 4 - bit32.rshift(q, 3)"));
         self.w.line(format!(
             "local {g} = bit32.extract(bit32.byteswap(if {a} >= 0 then buffer.readu32(b, {a}) else rwin(b, {a})), bit32.band(q, 7), 8)"
         ));
@@ -311,11 +309,7 @@ impl<'a> Dec<'a> {
                     lua_number(q.levels() as f64)
                 ));
                 let v = self.fresh("f");
-                let e = format!(
-                    "{} + {l} * {}",
-                    lua_number(q.min),
-                    neg(&lua_number(q.step))
-                );
+                let e = format!("{} + {l} * {}", lua_number(q.min), neg(&lua_number(q.step)));
                 match ft {
                     FloatTy::F32 => self.w.line(format!("local {v} = roundF32({e})")),
                     FloatTy::F64 => self.w.line(format!("local {v} = {e}")),
@@ -342,8 +336,7 @@ impl<'a> Dec<'a> {
                     self.w.line(format!(
                         "if {hi} >= 2097152 or {hi} < -2097152 or ({hi} == -2097152 and {lo} == 0) then {f} end"
                     ));
-                    self.w
-                        .line(format!("local {v} = {hi} * 4294967296 + {lo}"));
+                    self.w.line(format!("local {v} = {hi} * 4294967296 + {lo}"));
                 } else {
                     self.w
                         .line(format!("local {v} = buffer.read{s}{bits}(b, {at})"));
@@ -388,8 +381,7 @@ impl<'a> Dec<'a> {
                         let oh = self.fresh("oh");
                         let a = self.extract_local(16);
                         let b2 = self.extract_local(16);
-                        self.w
-                            .line(format!("local {ol} = {a} + {b2} * 65536"));
+                        self.w.line(format!("local {ol} = {a} + {b2} * 65536"));
                         let mut parts = vec![];
                         let mut left = w - 32;
                         let mut shift = 0;
@@ -404,8 +396,7 @@ impl<'a> Dec<'a> {
                             shift += take;
                             left -= take;
                         }
-                        self.w
-                            .line(format!("local {oh} = {}", parts.join(" + ")));
+                        self.w.line(format!("local {oh} = {}", parts.join(" + ")));
                         self.check_bits(start, path);
                         (ol, oh)
                     };
@@ -580,7 +571,14 @@ impl<'a> Dec<'a> {
         v
     }
 
-    fn map(&mut self, key: &Ty, value: Option<&Ty>, max_len: Option<u32>, ty: &Ty, path: &Path) -> String {
+    fn map(
+        &mut self,
+        key: &Ty,
+        value: Option<&Ty>,
+        max_len: Option<u32>,
+        ty: &Ty,
+        path: &Path,
+    ) -> String {
         let n = self.length(max_len, path);
         self.flush();
         let t = luau_type(self.schema, ty);
@@ -605,8 +603,7 @@ impl<'a> Dec<'a> {
             format!("{k} <= {prev}")
         };
         let f = self.fail("NonCanonical", &kp, &self.p(), &self.q_at(self.qoff));
-        self.w
-            .line(format!("if {i} > 1 and {bad} then {f} end"));
+        self.w.line(format!("if {i} > 1 and {bad} then {f} end"));
         match value {
             Some(vt) => {
                 let x = self.value(vt, &ep);
@@ -700,8 +697,9 @@ impl<'a> Dec<'a> {
             }
             RobloxTy::DateTime => {
                 let ms = self.int(IntTy::I64, &IntEncoding::Fixed, path);
-                self.w
-                    .line(format!("local {v} = DateTime.fromUnixTimestampMillis({ms})"));
+                self.w.line(format!(
+                    "local {v} = DateTime.fromUnixTimestampMillis({ms})"
+                ));
             }
             RobloxTy::EnumItem { enum_name } => {
                 let n = self.int(IntTy::U16, &IntEncoding::Fixed, path);
@@ -726,7 +724,12 @@ impl<'a> Dec<'a> {
     }
 
     /// The record constructor of a field list (encoded fields only).
-    fn record(&mut self, fields: &skyrocket_schema::Fields, tag: Option<&str>, path: &Path) -> String {
+    fn record(
+        &mut self,
+        fields: &skyrocket_schema::Fields,
+        tag: Option<&str>,
+        path: &Path,
+    ) -> String {
         let mut parts = vec![];
         if let Some(tag) = tag {
             parts.push(format!("{} = {}", crate::types::TAG_FIELD, lua_string(tag)));
@@ -784,7 +787,11 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
                     } else {
                         d.w.reopen(format!("elseif {tag} == {i} then"));
                     }
-                    let rec = d.record(&var.fields, Some(&var.wire_name), &root.field(&var.wire_name));
+                    let rec = d.record(
+                        &var.fields,
+                        Some(&var.wire_name),
+                        &root.field(&var.wire_name),
+                    );
                     d.w.line("dDepth = d - 1");
                     let (p, q) = (d.p(), d.q_at(d.qoff));
                     d.w.line(format!("return {rec}, {p}, {q}"));

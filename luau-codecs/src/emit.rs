@@ -106,8 +106,8 @@ impl Writer {
 
 /// Luau reserved words, which cannot be used as bare field names.
 const KEYWORDS: &[&str] = &[
-    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in",
-    "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in", "local",
+    "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
 ];
 
 /// Whether `name` can be written bare (`t.name`, `{ name = ... }`).

@@ -9,8 +9,8 @@
 //! into one value pushed into `acc` with a single overflow check.
 
 use skyrocket_schema::{
-    bits_for_count, length_bits, FloatEncoding, FloatTy, IntEncoding, IntTy,
-    RobloxTy, Schema, Ty, TypeDef, TypeKind,
+    bits_for_count, length_bits, FloatEncoding, FloatTy, IntEncoding, IntTy, RobloxTy, Schema, Ty,
+    TypeDef, TypeKind,
 };
 
 use crate::emit::{field_access, lua_int, lua_number, lua_string, Placeholder, Writer};
@@ -152,7 +152,8 @@ impl<'a> Enc<'a> {
 
     /// The accumulator push of `w` bits held in local `x`.
     fn push_acc(&mut self, x: &str, w: u32) {
-        self.w.line(format!("acc = bit32.bor(acc, bit32.lshift({x}, na))"));
+        self.w
+            .line(format!("acc = bit32.bor(acc, bit32.lshift({x}, na))"));
         self.w.line(format!("na += {w}"));
         self.w.open("if na >= 32 then");
         self.w.line("bp -= 4");
@@ -396,8 +397,7 @@ impl<'a> Enc<'a> {
             Ty::Bool => {
                 let x = self.bind(expr, "x");
                 let bit = self.fresh("t");
-                self.w
-                    .line(format!("local {bit} = if {x} then 1 else 0"));
+                self.w.line(format!("local {bit} = if {x} then 1 else 0"));
                 self.bits(&bit, 1);
             }
             Ty::Int(it, ie) => self.int(*it, ie, expr, path),
@@ -434,7 +434,9 @@ impl<'a> Enc<'a> {
                 let s = self.bind(expr, "s");
                 let e = self.err(
                     path,
-                    &format!("\"buffer length \" .. tostring(buffer.len({s})) .. \" is not {len}\""),
+                    &format!(
+                        "\"buffer length \" .. tostring(buffer.len({s})) .. \" is not {len}\""
+                    ),
                 );
                 self.w
                     .line(format!("if buffer.len({s}) ~= {len} then {e} end"));
@@ -486,8 +488,7 @@ impl<'a> Enc<'a> {
                 let x = self.bind(expr, "tup");
                 for (k, e) in elems.iter().enumerate() {
                     let el = self.fresh("e");
-                    self.w
-                        .line(format!("local {el} = {x}[{}] :: any", k + 1));
+                    self.w.line(format!("local {el} = {x}[{}] :: any", k + 1));
                     self.value(e, &el, &path.lit(&format!("[{}]", k + 1)));
                 }
             }
@@ -528,9 +529,8 @@ impl<'a> Enc<'a> {
             self.w.line(format!("local {keys}: {{{kt}}} = {{}}"));
             self.w.line(format!("local {n} = 0"));
             let k = self.fresh("k");
-            self.w.line(format!(
-                "for {k} in {m} do {n} += 1; {keys}[{n}] = {k} end"
-            ));
+            self.w
+                .line(format!("for {k} in {m} do {n} += 1; {keys}[{n}] = {k} end"));
             self.w.line(format!("table.sort({keys})"));
         }
         self.length(&n, max_len, path);
@@ -667,9 +667,15 @@ pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
                 for (i, var) in variants.iter().enumerate() {
                     let kw = if i == 0 { "if" } else { "elseif" };
                     if i == 0 {
-                        e.w.open(format!("{kw} v.kind == {} then", lua_string(&var.wire_name)));
+                        e.w.open(format!(
+                            "{kw} v.kind == {} then",
+                            lua_string(&var.wire_name)
+                        ));
                     } else {
-                        e.w.reopen(format!("{kw} v.kind == {} then", lua_string(&var.wire_name)));
+                        e.w.reopen(format!(
+                            "{kw} v.kind == {} then",
+                            lua_string(&var.wire_name)
+                        ));
                     }
                     if tb > 0 {
                         e.bits(&i.to_string(), tb);
@@ -682,7 +688,10 @@ pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
                     e.end_chunk();
                 }
                 e.w.reopen("else");
-                let msg = e.err(&root, "\"unknown variant kind \" .. tostring((v :: any).kind)");
+                let msg = e.err(
+                    &root,
+                    "\"unknown variant kind \" .. tostring((v :: any).kind)",
+                );
                 e.w.line(msg);
                 e.w.close("end");
             }

@@ -232,7 +232,8 @@ pub fn generate(schema: &Schema, options: &GenOptions) -> Result<GeneratedModule
                     def.name,
                     tags.join(", ")
                 ));
-                let names: Vec<String> = vs.iter().map(|v| emit::lua_string(&v.wire_name)).collect();
+                let names: Vec<String> =
+                    vs.iter().map(|v| emit::lua_string(&v.wire_name)).collect();
                 w.line(format!(
                     "local NAMES_{}: {{{}}} = {{ {} }}",
                     def.name,
@@ -295,7 +296,11 @@ fn emit_api(w: &mut emit::Writer, def: &skyrocket_schema::TypeDef, inst: bool) {
     w.line(format!("{api} = {{}}"));
     let reset = if inst { "eInst = {}; eInstN = 0; " } else { "" };
     let (ret_b, ret_n, ret_w) = if inst {
-        ("(buffer, {Instance?})", "(number, {Instance?})", "(number, {Instance?})")
+        (
+            "(buffer, {Instance?})",
+            "(number, {Instance?})",
+            "(number, {Instance?})",
+        )
     } else {
         ("buffer", "number", "number")
     };
@@ -323,7 +328,11 @@ fn emit_api(w: &mut emit::Writer, def: &skyrocket_schema::TypeDef, inst: bool) {
     w.line("if offset < 0 or offset + n > buffer.len(target) then error(\"skyrocket: write: message does not fit the target buffer\", 0) end");
     w.line(format!("return copyStaged(target, offset){extra}"));
     w.close("end");
-    let ip = if inst { ", instances: {Instance?}?" } else { "" };
+    let ip = if inst {
+        ", instances: {Instance?}?"
+    } else {
+        ""
+    };
     let ia = if inst { ", instances" } else { "" };
     w.open(format!(
         "function {api}.read(b: buffer, offset: number, length: number{ip}): {t}"

@@ -35,7 +35,9 @@ pub fn luau_type(schema: &Schema, ty: &Ty) -> String {
             }
         }
         Ty::Boxed(inner) => luau_type(schema, inner),
-        Ty::List { elem, .. } | Ty::Array { elem, .. } => format!("{{{}}}", luau_type(schema, elem)),
+        Ty::List { elem, .. } | Ty::Array { elem, .. } => {
+            format!("{{{}}}", luau_type(schema, elem))
+        }
         Ty::Tuple(elems) => {
             let mut parts: Vec<String> = Vec::new();
             for e in elems {
@@ -47,7 +49,11 @@ pub fn luau_type(schema: &Schema, ty: &Ty) -> String {
             format!("{{{}}}", parts.join(" | "))
         }
         Ty::Map { key, value, .. } => {
-            format!("{{[{}]: {}}}", luau_type(schema, key), luau_type(schema, value))
+            format!(
+                "{{[{}]: {}}}",
+                luau_type(schema, key),
+                luau_type(schema, value)
+            )
         }
         Ty::Set { elem, .. } => format!("{{[{}]: true}}", luau_type(schema, elem)),
         Ty::Roblox(r) => roblox_type(r).into(),
@@ -89,7 +95,11 @@ fn record_type(schema: &Schema, fields: &Fields, tag: Option<&str>) -> String {
         parts.push(format!("{TAG_FIELD}: {}", lua_string(tag)));
     }
     for f in fields.encoded() {
-        parts.push(format!("{}: {}", field_key(&f.wire_name), luau_type(schema, &f.ty)));
+        parts.push(format!(
+            "{}: {}",
+            field_key(&f.wire_name),
+            luau_type(schema, &f.ty)
+        ));
     }
     if parts.is_empty() {
         "{}".into()
@@ -114,7 +124,11 @@ pub fn emit_type(w: &mut Writer, schema: &Schema, def: &TypeDef) {
                 w.line(format!("export type {} = never", def.wire_name));
             } else if is_string_enum(def) {
                 let alts: Vec<String> = variants.iter().map(|v| lua_string(&v.wire_name)).collect();
-                w.line(format!("export type {} = {}", def.wire_name, alts.join(" | ")));
+                w.line(format!(
+                    "export type {} = {}",
+                    def.wire_name,
+                    alts.join(" | ")
+                ));
             } else {
                 w.line(format!("export type {} =", def.wire_name));
                 for (i, v) in variants.iter().enumerate() {

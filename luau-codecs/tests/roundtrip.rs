@@ -118,17 +118,29 @@ fn encode_errors_are_clear() {
     let lua = vm();
     let codec = load(&lua, &all_features());
     let cases = [
-        ("r5 = 6", "Everything.r5: value 6 is not an integer in 0..=5"),
+        (
+            "r5 = 6",
+            "Everything.r5: value 6 is not an integer in 0..=5",
+        ),
         ("u8 = 256", "Everything.u8: value 256"),
         ("u8 = 1.5", "Everything.u8: value 1.5"),
         ("u64 = 2^53", "Everything.u64: value"),
-        ("name = string.rep('x', 21)", "Everything.name: length 21 is above max_len 20"),
+        (
+            "name = string.rep('x', 21)",
+            "Everything.name: length 21 is above max_len 20",
+        ),
         ("name = '\\255'", "Everything.name: invalid UTF-8"),
         ("text = '\\237\\160\\128'", "Everything.text: invalid UTF-8"),
-        ("hash = buffer.create(3)", "Everything.hash: buffer length 3 is not 4"),
+        (
+            "hash = buffer.create(3)",
+            "Everything.hash: buffer length 3 is not 4",
+        ),
         ("grid = {1, 2}", "Everything.grid: array length 2 is not 3"),
         ("nums = {1, 10}", "Everything.nums[2]: value 10"),
-        ("msgs = {{ kind = 'Nope' }}", "Msg: unknown variant kind Nope"),
+        (
+            "msgs = {{ kind = 'Nope' }}",
+            "Msg: unknown variant kind Nope",
+        ),
         ("team = 'Purple'", "Team: unknown variant Purple"),
         ("tree = { value = 4, children = {} }", "Tree.value: value 4"),
     ];
@@ -220,7 +232,10 @@ fn nested_error_paths() {
         return err
         "#,
     );
-    assert_eq!(msg, "Tree.children[2].value: OutOfRange at byte 0 (bit-section bit 15)");
+    assert_eq!(
+        msg,
+        "Tree.children[2].value: OutOfRange at byte 0 (bit-section bit 15)"
+    );
 }
 
 #[test]
@@ -243,7 +258,11 @@ fn depth_limit() {
     );
     assert!(res.0, "depth 8 accepted");
     assert!(res.1.contains("DepthLimit"), "{}", res.1);
-    assert!(res.1.starts_with("Tree.children[1].children[1]"), "{}", res.1);
+    assert!(
+        res.1.starts_with("Tree.children[1].children[1]"),
+        "{}",
+        res.1
+    );
 }
 
 #[test]
@@ -303,7 +322,15 @@ fn garbage_never_raises() {
         Value::Buffer(b) => b.to_vec(),
         _ => unreachable!(),
     };
-    for ty in ["Everything", "World", "Msg", "Tree", "Team", "Pair", "Empty"] {
+    for ty in [
+        "Everything",
+        "World",
+        "Msg",
+        "Tree",
+        "Team",
+        "Pair",
+        "Empty",
+    ] {
         for round in 0..300 {
             let len = (next() % 40) as usize;
             let mut bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();

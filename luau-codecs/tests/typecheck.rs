@@ -14,7 +14,13 @@ fn check(source: &str) -> Vec<String> {
         .iter()
         .map(|d| {
             let line = source.lines().nth(d.line as usize).unwrap_or("");
-            format!("{}:{}: {}\n    {}", d.line + 1, d.col + 1, d.message, line.trim())
+            format!(
+                "{}:{}: {}\n    {}",
+                d.line + 1,
+                d.col + 1,
+                d.message,
+                line.trim()
+            )
         })
         .collect()
 }
@@ -23,15 +29,21 @@ fn check(source: &str) -> Vec<String> {
 fn generated_module_has_no_type_errors() {
     let m = generate(&common::all_features(), &GenOptions::default()).unwrap();
     let errors = check(&m.source);
-    assert!(errors.is_empty(), "{} type errors:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} type errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }
 
 #[test]
 fn checker_is_strict_on_generated_code() {
     // Sanity: the header keeps strict mode on (a planted error is reported).
     let m = generate(&common::all_features(), &GenOptions::default()).unwrap();
-    let planted = m
-        .source
-        .replace("return Codec\n", "local _x: number = \"no\"\nreturn Codec\n");
+    let planted = m.source.replace(
+        "return Codec\n",
+        "local _x: number = \"no\"\nreturn Codec\n",
+    );
     assert!(!check(&planted).is_empty());
 }

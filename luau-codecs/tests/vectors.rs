@@ -16,7 +16,11 @@ fn one(ty: Ty) -> Schema {
 fn enc(ty: Ty, lua_value: &str) -> String {
     let lua = vm();
     let codec = load(&lua, &one(ty));
-    let v: Value = run(&lua, &codec, &format!("return Codec.T.encode({{ v = {lua_value} }})"));
+    let v: Value = run(
+        &lua,
+        &codec,
+        &format!("return Codec.T.encode({{ v = {lua_value} }})"),
+    );
     let h = hex(&v);
     let again: Value = run(
         &lua,
@@ -41,7 +45,11 @@ fn struct_bool_u8_range() {
     };
     let lua = vm();
     let codec = load(&lua, &s);
-    let v: Value = run(&lua, &codec, "return Codec.S.encode({ a = true, b = 7, c = 5 })");
+    let v: Value = run(
+        &lua,
+        &codec,
+        "return Codec.S.encode({ a = true, b = 7, c = 5 })",
+    );
     // byte section [07]; bits: a=1 at bit 0, c=5 (3 bits) at bits 1..3 -> 0b1011
     assert_eq!(hex(&v), "070b");
     let ok: bool = run(
@@ -120,7 +128,10 @@ fn strings_and_bytes() {
         enc(Ty::Bytes { max_len: None }, "buffer.fromstring(\"ab\")"),
         "616202"
     );
-    assert_eq!(enc(Ty::ByteArray(3), "buffer.fromstring(\"xyz\")"), "78797a");
+    assert_eq!(
+        enc(Ty::ByteArray(3), "buffer.fromstring(\"xyz\")"),
+        "78797a"
+    );
 }
 
 #[test]
@@ -156,7 +167,10 @@ fn enums() {
     let lua = vm();
     let codec = load(&lua, &s);
     let h = |e: &str| -> String { hex(&run::<Value>(&lua, &codec, e)) };
-    assert_eq!(h("return Codec.Msg.encode({ kind = \"Move\", x = -1 })"), "ff01");
+    assert_eq!(
+        h("return Codec.Msg.encode({ kind = \"Move\", x = -1 })"),
+        "ff01"
+    );
     assert_eq!(h("return Codec.Msg.encode({ kind = \"Idle\" })"), "00");
     // tag 2 (2 bits), _0 = 5, then _1 = "a": varint length 1 at bits 2..9
     assert_eq!(
@@ -177,17 +191,20 @@ fn enums() {
 #[test]
 fn roblox_types() {
     let v3 = Ty::Roblox(RobloxTy::Vector3(FloatEncoding::Full));
-    assert_eq!(
-        enc(v3, "Vector3.new(1, 2, 3)"),
-        "0000803f0000004000004040"
-    );
+    assert_eq!(enc(v3, "Vector3.new(1, 2, 3)"), "0000803f0000004000004040");
     // identity: largest = w (0), others level 16384: lo = 0x80010000, hi = 0x4000
     assert_eq!(
-        enc(Ty::Roblox(RobloxTy::CFrame { lossless: false }), "CFrame.new()"),
+        enc(
+            Ty::Roblox(RobloxTy::CFrame { lossless: false }),
+            "CFrame.new()"
+        ),
         "000000000000000000000000400080010000"
     );
     assert_eq!(
-        enc(Ty::Roblox(RobloxTy::Color3 { lossless: false }), "Color3.new(1, 0.5, 0)"),
+        enc(
+            Ty::Roblox(RobloxTy::Color3 { lossless: false }),
+            "Color3.new(1, 0.5, 0)"
+        ),
         "ff8000"
     );
     assert_eq!(
@@ -195,7 +212,10 @@ fn roblox_types() {
         "0000003ffeffffff"
     );
     assert_eq!(
-        enc(Ty::Roblox(RobloxTy::DateTime), "DateTime.fromUnixTimestampMillis(1000)"),
+        enc(
+            Ty::Roblox(RobloxTy::DateTime),
+            "DateTime.fromUnixTimestampMillis(1000)"
+        ),
         "e803000000000000"
     );
     assert_eq!(

@@ -4,8 +4,8 @@
 use mlua::{Function, Lua, Table, Value};
 use skyrocket_luau::{generate, GenOptions};
 use skyrocket_schema::{
-    Field, Fields, FloatEncoding, FloatTy, IntEncoding, IntTy, Pos, Quantize, RobloxTy, Schema,
-    Ty, TypeDef, TypeKind, Variant, DEFAULT_MAX_DEPTH,
+    Field, Fields, FloatEncoding, FloatTy, IntEncoding, IntTy, Pos, Quantize, RobloxTy, Schema, Ty,
+    TypeDef, TypeKind, Variant, DEFAULT_MAX_DEPTH,
 };
 
 pub fn field(name: &str, ty: Ty) -> Field {
@@ -193,7 +193,10 @@ pub fn all_features() -> Schema {
                             len: 3,
                         },
                     ),
-                    field("tuple", Ty::Tuple(vec![int(IntTy::U8), Ty::String { max_len: Some(5) }])),
+                    field(
+                        "tuple",
+                        Ty::Tuple(vec![int(IntTy::U8), Ty::String { max_len: Some(5) }]),
+                    ),
                     field(
                         "scores",
                         Ty::Map {
