@@ -501,9 +501,11 @@ impl<'a> Dec<'a> {
             Ty::List { elem, max_len } => {
                 let n = self.length(*max_len, path);
                 self.flush();
+                // Preallocate at most 4096 slots: the count is only a claim
+                // until the elements decode (spec 6).
                 let cap = match max_len {
-                    Some(m) if *m <= 1024 => n.clone(),
-                    _ => format!("math.min({n}, (E - p) * 8 - q)"),
+                    Some(m) if *m <= 4096 => n.clone(),
+                    _ => format!("math.min({n}, 4096)"),
                 };
                 self.seq(elem, &n, &cap, ty, path)
             }
