@@ -1,6 +1,7 @@
 //! Byte and message counters per remote, per player and per direction.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Direction of traffic on a player's link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,27 +48,49 @@ impl Traffic {
 
 /// All counters of a world, keyed by (remote full name, UserId, direction).
 /// Replication traffic is counted under the name `"replication"`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// The hot path (one update per message sent and per copy delivered) finds
+/// its entry through an interned name id, so no string is hashed, compared
+/// or allocated per message; the string-keyed views below sort on demand.
+#[derive(Clone, Debug, Default)]
 pub struct Counters {
-    map: BTreeMap<(String, u64, Direction), Traffic>,
+    /// (name id, UserId, direction) -> index into `entries`.
+    index: HashMap<(u32, u64, Direction), usize>,
+    entries: Vec<((String, u64, Direction), Traffic)>,
 }
 
+impl PartialEq for Counters {
+    fn eq(&self, o: &Self) -> bool {
+        self.iter().eq(o.iter())
+    }
+}
+impl Eq for Counters {}
+
 impl Counters {
-    pub(crate) fn entry(&mut self, remote: &str, user: u64, dir: Direction) -> &mut Traffic {
-        self.map.entry((remote.to_string(), user, dir)).or_default()
+    /// The entry for an interned remote name (`name` is the id's text,
+    /// used only when the entry is created).
+    pub(crate) fn entry(&mut self, id: u32, name: &str, user: u64, dir: Direction) -> &mut Traffic {
+        let n = self.entries.len();
+        let i = *self.index.entry((id, user, dir)).or_insert(n);
+        if i == n {
+            self.entries
+                .push(((name.to_string(), user, dir), Traffic::default()));
+        }
+        &mut self.entries[i].1
     }
 
     /// Counters of one remote for one player and direction.
     pub fn get(&self, remote: &str, user: u64, dir: Direction) -> Traffic {
-        self.map
-            .get(&(remote.to_string(), user, dir))
-            .copied()
+        self.entries
+            .iter()
+            .find(|((r, u, d), _)| r == remote && *u == user && *d == dir)
+            .map(|(_, t)| *t)
             .unwrap_or_default()
     }
 
     fn sum(&self, f: impl Fn(&str, u64, Direction) -> bool) -> Traffic {
         let mut t = Traffic::default();
-        for ((r, u, d), v) in &self.map {
+        for ((r, u, d), v) in &self.entries {
             if f(r, *u, *d) {
                 t.add(v);
             }
@@ -90,8 +113,35 @@ impl Counters {
         self.sum(|r, _, d| r == remote && d == dir)
     }
 
-    /// Every entry, in a deterministic order.
+    /// Every entry, ordered by (remote name, UserId, direction).
     pub fn iter(&self) -> impl Iterator<Item = (&(String, u64, Direction), &Traffic)> {
-        self.map.iter()
+        let mut v: Vec<_> = self.entries.iter().map(|(k, t)| (k, t)).collect();
+        v.sort_by(|a, b| a.0.cmp(b.0));
+        v.into_iter()
+    }
+}
+
+/// Interned remote names shared by the world and its VMs: a name crosses
+/// from Luau to Rust as a borrowed string and is looked up without
+/// allocating; messages and counters carry the `u32` id.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    map: HashMap<Box<str>, u32>,
+    list: Vec<Rc<str>>,
+}
+
+impl Names {
+    pub(crate) fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.map.get(name) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(Rc::from(name));
+        self.map.insert(name.into(), id);
+        id
+    }
+
+    pub(crate) fn get(&self, id: u32) -> &str {
+        &self.list[id as usize]
     }
 }

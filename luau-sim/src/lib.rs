@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod counters;
 pub mod datatypes;
 pub mod link;
@@ -21,7 +22,7 @@ pub mod world;
 pub use counters::{Counters, Direction, Traffic};
 pub use link::LinkConfig;
 pub use vm::{InstanceRef, Kind};
-pub use world::{Peer, ScriptError, World, WorldConfig};
+pub use world::{Peer, ScriptError, Timing, World, WorldConfig};
 
 use mlua::{Lua, Result};
 

@@ -1,6 +1,7 @@
 //! One peer's Luau VM: Roblox datatypes, the host prelude (scheduler,
 //! signals, instances, services, remotes), then sandboxing.
 
+use crate::counters::Names;
 use crate::datatypes::{self, ClockSource, RandomSeeds};
 use crate::services;
 use crate::value::NetValue;
@@ -72,21 +73,23 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub(crate) fn as_str(self) -> &'static str {
+    /// The number the host prelude uses for this kind (`KIND_*` in
+    /// services.luau).
+    pub(crate) fn code(self) -> i64 {
         match self {
-            Kind::Event => "event",
-            Kind::Unreliable => "unreliable",
-            Kind::Invoke => "invoke",
-            Kind::Response => "response",
-            Kind::Replication => "replication",
+            Kind::Event => 1,
+            Kind::Unreliable => 2,
+            Kind::Invoke => 3,
+            Kind::Response => 4,
+            Kind::Replication => 5,
         }
     }
-    fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "event" => Kind::Event,
-            "unreliable" => Kind::Unreliable,
-            "invoke" => Kind::Invoke,
-            "response" => Kind::Response,
+    fn from_code(c: i64) -> Option<Kind> {
+        Some(match c {
+            1 => Kind::Event,
+            2 => Kind::Unreliable,
+            3 => Kind::Invoke,
+            4 => Kind::Response,
             _ => return None,
         })
     }
@@ -97,7 +100,8 @@ impl Kind {
 pub(crate) struct Outgoing {
     pub kind: Kind,
     pub remote_id: i64,
-    pub name: String,
+    /// Interned full name (see [`Names`]).
+    pub name: u32,
     /// 0: server; -1: all clients; otherwise a UserId.
     pub target: i64,
     pub call_id: f64,
@@ -118,7 +122,15 @@ pub(crate) struct Vm {
     pub lua: Lua,
     pub shared: Rc<PeerShared>,
     h: Table,
+    /// `H.step`, `H.deliver` and the `byId` table, fetched once: looking
+    /// them up by name costs a string hash per call.
+    step_fn: Function,
+    deliver_fn: Function,
+    by_id: Table,
 }
+
+/// Values per `H.step`/`H.deliver` call: Luau caps a C function's stack.
+const MAX_BATCH_VALUES: usize = 4000;
 
 /// Options for building a VM.
 pub(crate) struct VmOptions {
@@ -129,6 +141,7 @@ pub(crate) struct VmOptions {
     pub clock: Rc<Cell<f64>>,
     pub native: bool,
     pub frame_dt: f64,
+    pub names: Rc<RefCell<Names>>,
 }
 
 fn module_source(source: &str) -> String {
@@ -208,24 +221,26 @@ impl Vm {
             })?,
         )?;
         let sh = shared.clone();
+        let names = o.names.clone();
         hostfns.set(
             "send",
             lua.create_function(
                 move |_,
                       (kind, remote_id, name, target, call_id, args): (
-                    String,
                     i64,
-                    String,
+                    i64,
+                    mlua::String,
                     i64,
                     f64,
                     Variadic<Value>,
                 )| {
-                    let kind = Kind::parse(&kind)
+                    let kind = Kind::from_code(kind)
                         .ok_or_else(|| mlua::Error::runtime("unknown message kind"))?;
                     let args = args
                         .iter()
                         .map(NetValue::from_lua)
                         .collect::<Result<Vec<_>>>()?;
+                    let name = names.borrow_mut().intern(&name.to_str()?);
                     sh.outbox.borrow_mut().push(Outgoing {
                         kind,
                         remote_id,
@@ -239,6 +254,7 @@ impl Vm {
             )?,
         )?;
         let sh = shared.clone();
+        let replication = o.names.borrow_mut().intern("replication");
         hostfns.set(
             "replicate",
             lua.create_function(move |_, args: Variadic<Value>| {
@@ -249,7 +265,7 @@ impl Vm {
                 sh.outbox.borrow_mut().push(Outgoing {
                     kind: Kind::Replication,
                     remote_id: 0,
-                    name: "replication".into(),
+                    name: replication,
                     target: -1,
                     call_id: 0.0,
                     args,
@@ -329,7 +345,17 @@ impl Vm {
             globals.set(k, v)?;
         }
         lua.sandbox(true)?;
-        Ok(Vm { lua, shared, h })
+        let step_fn = h.get("step")?;
+        let deliver_fn = h.get("deliver")?;
+        let by_id = h.get("byId")?;
+        Ok(Vm {
+            lua,
+            shared,
+            h,
+            step_fn,
+            deliver_fn,
+            by_id,
+        })
     }
 
     /// Calls an exported prelude function.
@@ -342,13 +368,71 @@ impl Vm {
         f.call(args)
     }
 
-    /// Rebuilds network values in this VM (instances resolved by id).
-    pub fn to_lua_args(&self, args: &[NetValue]) -> Result<MultiValue> {
-        let by_id: Function = self.h.get("instanceById")?;
-        let resolve = |id: i64| by_id.call::<Value>(id);
-        args.iter()
-            .map(|a| a.to_lua(&self.lua, &resolve))
-            .collect::<Result<MultiValue>>()
+    fn push_values(&self, out: &mut Vec<Value>, args: &[NetValue]) -> Result<()> {
+        let resolve = |id: i64| self.by_id.raw_get::<Value>(id);
+        for a in args {
+            out.push(a.to_lua(&self.lua, &resolve)?);
+        }
+        Ok(())
+    }
+
+    /// Appends one delivered message to a batch for [`Vm::step`]: kind,
+    /// remote id, sender UserId, call id, argument count, arguments.
+    /// On a conversion error the batch is left as it was.
+    pub fn push_message(
+        &self,
+        batch: &mut Vec<Value>,
+        kind: Kind,
+        remote_id: i64,
+        from_user: u64,
+        call_id: f64,
+        args: &[NetValue],
+    ) -> Result<()> {
+        let start = batch.len();
+        batch.extend([
+            Value::Integer(kind.code()),
+            Value::Number(remote_id as f64),
+            Value::Number(from_user as f64),
+            Value::Number(call_id),
+            Value::Integer(args.len() as i64),
+        ]);
+        if let Err(e) = self.push_values(batch, args) {
+            batch.truncate(start);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// One frame of this VM: sets its clock to `now`, hands it the batch of
+    /// delivered messages (drained), then runs its frame (deferred events,
+    /// timers, RunService signals). Large batches go in several calls.
+    pub fn step(&self, now: f64, dt: f64, batch: &mut Vec<Value>) -> Result<()> {
+        let mut r = Ok(());
+        while batch.len() > MAX_BATCH_VALUES {
+            // Split on a message boundary.
+            let mut end = 0;
+            while end < batch.len() {
+                let argc = match batch[end + 4] {
+                    Value::Integer(n) => n as usize,
+                    _ => 0,
+                };
+                if end > 0 && end + 5 + argc > MAX_BATCH_VALUES {
+                    break;
+                }
+                end += 5 + argc;
+            }
+            let mut head = MultiValue::from_vec(batch.drain(..end).collect());
+            head.push_front(Value::Number(now));
+            if let Err(e) = self.deliver_fn.call::<()>(head) {
+                r = Err(e);
+            }
+        }
+        let mut mv = MultiValue::with_capacity(batch.len() + 2);
+        mv.push_back(Value::Number(now));
+        mv.push_back(Value::Number(dt));
+        mv.extend(batch.drain(..));
+        let s = self.step_fn.call::<()>(mv);
+        r.and(s)
     }
 
     /// Loads a chunk and runs it in a new thread (so it may yield);

@@ -1,18 +1,19 @@
 //! The world: one server VM, client VMs joining and leaving, a virtual clock,
 //! and the conditioned network between them.
 
-use crate::counters::{Counters, Direction};
+use crate::counters::{Counters, Direction, Names};
 use crate::link::{LinkConfig, LinkState};
 use crate::value::{message_size, NetValue};
 use crate::vm::{Kind, Vm, VmOptions};
 use mlua::{FromLuaMulti, Lua, MultiValue, Result, Table, Value};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::path::Path;
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 /// Roblox drops UnreliableRemoteEvent payloads above this size.
 pub const UNRELIABLE_LIMIT: usize = 1000;
@@ -70,10 +71,27 @@ pub struct ScriptError {
     pub time: f64,
 }
 
+/// Real (wall-clock) time spent stepping, for reports. Not deterministic:
+/// it measures this machine, not the simulation.
+#[derive(Clone, Debug, Default)]
+pub struct Timing {
+    /// Frames stepped.
+    pub frames: u64,
+    /// Server VM: rebuilding delivered messages and running its frames.
+    pub server: Duration,
+    /// Per client (UserId): frames it was stepped, and the time taken as for
+    /// the server.
+    pub clients: BTreeMap<u64, (u64, Duration)>,
+    /// Everything else: links, routing, counters.
+    pub host: Duration,
+}
+
 struct Client {
     vm: Vm,
     up: LinkState,
     down: LinkState,
+    /// Messages due this frame: (sender UserId, payload).
+    inbox: Vec<(u64, Rc<Payload>)>,
 }
 
 enum Payload {
@@ -81,7 +99,7 @@ enum Payload {
         kind: Kind,
         remote_id: i64,
         call_id: f64,
-        args: Rc<Vec<NetValue>>,
+        args: Vec<NetValue>,
     },
     Replication(Vec<Vec<NetValue>>),
 }
@@ -91,7 +109,7 @@ struct InFlight {
     seq: u64,
     to: Peer,
     from_user: u64,
-    name: Rc<str>,
+    name: u32,
     bytes: usize,
     payload: Rc<Payload>,
 }
@@ -135,6 +153,12 @@ pub struct World {
     output: Vec<(Peer, String)>,
     client_scripts: Vec<(String, String)>,
     echo: bool,
+    names: Rc<RefCell<Names>>,
+    replication_name: u32,
+    server_inbox: Vec<(u64, Rc<Payload>)>,
+    /// Reused argument vector for [`Vm::step`].
+    batch: Vec<Value>,
+    timing: Timing,
 }
 
 fn peer_seed(seed: u64, n: u64) -> u64 {
@@ -145,7 +169,10 @@ impl World {
     /// Creates a world with a server and no players.
     pub fn new(config: WorldConfig) -> Result<World> {
         let clock = Rc::new(Cell::new(0.0));
+        let names = Rc::new(RefCell::new(Names::default()));
+        let replication_name = names.borrow_mut().intern("replication");
         let server = Vm::new(VmOptions {
+            names: names.clone(),
             is_server: true,
             user_id: 0,
             seed: peer_seed(config.seed, 0),
@@ -169,6 +196,11 @@ impl World {
             output: Vec::new(),
             client_scripts: Vec::new(),
             echo: std::env::var_os("SKYROCKET_SIM_ECHO").is_some(),
+            names,
+            replication_name,
+            server_inbox: Vec::new(),
+            batch: Vec::new(),
+            timing: Timing::default(),
         })
     }
 
@@ -206,6 +238,11 @@ impl World {
                 .map(|c| &c.vm)
                 .ok_or_else(|| mlua::Error::runtime(format!("no client with UserId {id}"))),
         }
+    }
+
+    /// Real time spent per peer (see [`Timing`]).
+    pub fn timing(&self) -> &Timing {
+        &self.timing
     }
 
     /// Byte and message counters.
@@ -313,20 +350,29 @@ impl World {
                 continue;
             };
             let source = std::fs::read_to_string(&path).map_err(mlua::Error::external)?;
+            // Scripts are named like instances in errors: `ServerScriptService.Main:3:`.
+            let chunk = |name: &str| format!("{parent_path}/{name}").replace('/', ".");
             if let Some(name) = stem.strip_suffix(".server") {
-                self.run(Peer::Server, &source, &format!("{parent_path}/{name}"))?;
+                self.run(Peer::Server, &source, &chunk(name))?;
             } else if let Some(name) = stem.strip_suffix(".client") {
-                let name = format!("{parent_path}/{name}");
-                for id in self.players() {
-                    self.run(Peer::Client(id), &source, &name)?;
-                }
-                self.client_scripts.push((name, source));
+                self.add_client_script(&chunk(name), &source)?;
             } else if stem == "init" {
                 self.add_module(parent_path, &source)?;
             } else {
                 self.add_module(&format!("{parent_path}/{stem}"), &source)?;
             }
         }
+        Ok(())
+    }
+
+    /// Adds a LocalScript: it runs now on every connected client and on
+    /// every client that joins later (`chunk_name` names it in errors).
+    pub fn add_client_script(&mut self, chunk_name: &str, source: &str) -> Result<()> {
+        for id in self.players() {
+            self.run(Peer::Client(id), source, chunk_name)?;
+        }
+        self.client_scripts
+            .push((chunk_name.to_string(), source.to_string()));
         Ok(())
     }
 
@@ -339,6 +385,7 @@ impl World {
         let instance_id: i64 = self.server.call("addPlayer", (uid, name, Value::Nil))?;
         self.route_outboxes();
         let vm = Vm::new(VmOptions {
+            names: self.names.clone(),
             is_server: false,
             user_id: uid as i64,
             seed: peer_seed(self.config.seed, uid),
@@ -356,6 +403,7 @@ impl World {
                 vm,
                 up: LinkState::new(link),
                 down: LinkState::new(link),
+                inbox: Vec::new(),
             },
         );
         let snapshot: Table = self.server.call("snapshot", ())?;
@@ -415,21 +463,15 @@ impl World {
     fn send_replication(&mut self, uid: u64, ops: Vec<Vec<NetValue>>) {
         let bytes: usize = ops.iter().map(|o| message_size(o)).sum();
         let payload = Rc::new(Payload::Replication(ops));
-        self.enqueue(
-            uid,
-            Direction::Down,
-            "replication".into(),
-            bytes,
-            true,
-            payload,
-        );
+        let name = self.replication_name;
+        self.enqueue(uid, Direction::Down, name, bytes, true, payload);
     }
 
     fn enqueue(
         &mut self,
         uid: u64,
         dir: Direction,
-        name: Rc<str>,
+        name: u32,
         bytes: usize,
         reliable: bool,
         payload: Rc<Payload>,
@@ -443,7 +485,9 @@ impl World {
             Direction::Down => &mut client.down,
         };
         let fate = link.transmit(now, bytes, reliable, &mut self.rng);
-        let c = self.counters.entry(&name, uid, dir);
+        let c = self
+            .counters
+            .entry(name, self.names.borrow().get(name), uid, dir);
         c.sent_messages += 1;
         c.sent_bytes += bytes as u64;
         c.retransmits += u64::from(fate.retransmits);
@@ -462,7 +506,7 @@ impl World {
                 seq: self.seq,
                 to,
                 from_user: uid,
-                name: name.clone(),
+                name,
                 bytes,
                 payload: payload.clone(),
             });
@@ -474,39 +518,46 @@ impl World {
         let out = std::mem::take(&mut *self.server.shared.outbox.borrow_mut());
         for o in out {
             let bytes = message_size(&o.args);
-            let name: Rc<str> = Rc::from(o.name.as_str());
             if o.kind == Kind::Replication {
+                let payload = Rc::new(Payload::Replication(vec![o.args]));
                 let ids: Vec<u64> = self.clients.keys().copied().collect();
                 for uid in ids {
-                    self.send_replication(uid, vec![o.args.clone()]);
+                    self.enqueue(uid, Direction::Down, o.name, bytes, true, payload.clone());
                 }
                 continue;
             }
-            let targets: Vec<u64> = if o.target < 0 {
-                self.clients.keys().copied().collect()
-            } else {
-                vec![o.target as u64]
-            };
             let payload = Rc::new(Payload::Remote {
                 kind: o.kind,
                 remote_id: o.remote_id,
                 call_id: o.call_id,
-                args: Rc::new(o.args),
+                args: o.args,
             });
-            for uid in targets {
-                if o.kind == Kind::Unreliable && bytes > UNRELIABLE_LIMIT {
-                    self.counters.entry(&name, uid, Direction::Down).oversize += 1;
-                    continue;
+            let reliable = o.kind != Kind::Unreliable;
+            let oversize = o.kind == Kind::Unreliable && bytes > UNRELIABLE_LIMIT;
+            let send = |w: &mut World, uid: u64| {
+                if oversize {
+                    let names = w.names.borrow();
+                    w.counters
+                        .entry(o.name, names.get(o.name), uid, Direction::Down)
+                        .oversize += 1;
+                } else {
+                    w.enqueue(
+                        uid,
+                        Direction::Down,
+                        o.name,
+                        bytes,
+                        reliable,
+                        payload.clone(),
+                    );
                 }
-                let reliable = o.kind != Kind::Unreliable;
-                self.enqueue(
-                    uid,
-                    Direction::Down,
-                    name.clone(),
-                    bytes,
-                    reliable,
-                    payload.clone(),
-                );
+            };
+            if o.target < 0 {
+                let ids: Vec<u64> = self.clients.keys().copied().collect();
+                for uid in ids {
+                    send(self, uid);
+                }
+            } else {
+                send(self, o.target as u64);
             }
         }
         let ids: Vec<u64> = self.clients.keys().copied().collect();
@@ -520,115 +571,140 @@ impl World {
                     continue;
                 }
                 let bytes = message_size(&o.args);
-                let name: Rc<str> = Rc::from(o.name.as_str());
                 if o.kind == Kind::Unreliable && bytes > UNRELIABLE_LIMIT {
-                    self.counters.entry(&name, uid, Direction::Up).oversize += 1;
+                    let names = self.names.borrow();
+                    self.counters
+                        .entry(o.name, names.get(o.name), uid, Direction::Up)
+                        .oversize += 1;
                     continue;
                 }
                 let payload = Rc::new(Payload::Remote {
                     kind: o.kind,
                     remote_id: o.remote_id,
                     call_id: o.call_id,
-                    args: Rc::new(o.args),
+                    args: o.args,
                 });
                 let reliable = o.kind != Kind::Unreliable;
-                self.enqueue(uid, Direction::Up, name, bytes, reliable, payload);
+                self.enqueue(uid, Direction::Up, o.name, bytes, reliable, payload);
             }
         }
     }
 
+    /// Moves the packets due now into their receivers' inboxes, counting
+    /// them as delivered.
     fn deliver_due(&mut self) {
         let now = self.now();
         while self.in_flight.peek().is_some_and(|p| p.arrival <= now) {
             let Some(p) = self.in_flight.pop() else { break };
-            let dir = match p.to {
-                Peer::Server => Direction::Up,
-                Peer::Client(_) => Direction::Down,
-            };
-            if let Peer::Client(uid) = p.to {
-                if !self.clients.contains_key(&uid) {
-                    continue;
+            let (dir, inbox) = match p.to {
+                Peer::Server => {
+                    if !self.clients.contains_key(&p.from_user) {
+                        // The sender left; Roblox drops traffic of departed players.
+                        continue;
+                    }
+                    (Direction::Up, &mut self.server_inbox)
                 }
-            } else if !self.clients.contains_key(&p.from_user) {
-                // The sender left; Roblox drops traffic of departed players.
-                continue;
-            }
-            let c = self.counters.entry(&p.name, p.from_user, dir);
+                Peer::Client(uid) => match self.clients.get_mut(&uid) {
+                    Some(c) => (Direction::Down, &mut c.inbox),
+                    None => continue,
+                },
+            };
+            inbox.push((p.from_user, p.payload));
+            let c = self
+                .counters
+                .entry(p.name, self.names.borrow().get(p.name), p.from_user, dir);
             c.delivered_messages += 1;
             c.delivered_bytes += p.bytes as u64;
-            let r = self.deliver(&p);
+        }
+    }
+
+    /// Rebuilds a peer's due messages in its VM and runs its frame.
+    fn step_vm(
+        vm: &Vm,
+        inbox: &mut Vec<(u64, Rc<Payload>)>,
+        batch: &mut Vec<Value>,
+        now: f64,
+        dt: f64,
+    ) -> (Result<()>, Vec<mlua::Error>) {
+        let mut conversion_errors = Vec::new();
+        for (from_user, payload) in inbox.drain(..) {
+            let r = match &*payload {
+                Payload::Replication(ops) => ops
+                    .iter()
+                    .try_for_each(|op| vm.push_message(batch, Kind::Replication, 0, 0, 0.0, op)),
+                Payload::Remote {
+                    kind,
+                    remote_id,
+                    call_id,
+                    args,
+                } => vm.push_message(batch, *kind, *remote_id, from_user, *call_id, args),
+            };
             if let Err(e) = r {
-                self.errors.push(ScriptError {
-                    peer: p.to,
-                    message: e.to_string(),
-                    time: now,
-                });
-            }
-            self.collect(p.to);
-        }
-    }
-
-    fn deliver(&self, p: &InFlight) -> Result<()> {
-        let vm = self.vm(p.to)?;
-        match &*p.payload {
-            Payload::Replication(ops) => {
-                for op in ops {
-                    let args = vm.to_lua_args(op)?;
-                    vm.call::<()>("applyReplication", args)?;
-                }
-            }
-            Payload::Remote {
-                kind,
-                remote_id,
-                call_id,
-                args,
-            } => {
-                let mut mv = vm.to_lua_args(args)?;
-                mv.push_front(Value::Number(*call_id));
-                mv.push_front(Value::Number(p.from_user as f64));
-                mv.push_front(Value::Number(*remote_id as f64));
-                mv.push_front(Value::String(vm.lua.create_string(kind.as_str())?));
-                vm.call::<()>("deliver", mv)?;
+                conversion_errors.push(e);
             }
         }
-        Ok(())
+        (vm.step(now, dt, batch), conversion_errors)
     }
 
-    /// Advances one frame: deliver due packets, step the server then each
-    /// client (deferred events, timers, RunService signals), send what they
-    /// queued, apply kicks.
+    /// Advances one frame: move due packets to their receivers, then for the
+    /// server and each client in UserId order: hand it its packets and step
+    /// it (deferred events, timers, RunService signals); then send what the
+    /// VMs queued and apply kicks.
+    ///
+    /// Each VM is handled start to finish before the next (its packets, its
+    /// frame) so that its memory stays in cache; VMs only affect each other
+    /// through the network, which carries nothing within a frame, so this is
+    /// the same as delivering to every VM first. Errors and output are
+    /// listed per peer in that order.
     pub fn step(&mut self) -> Result<()> {
+        let host_start = Instant::now();
         self.frame += 1;
+        self.timing.frames += 1;
         let dt = 1.0 / self.config.frame_rate;
         let now = self.frame as f64 * dt;
         self.clock.set(now);
         self.deliver_due();
-        let r = self.server.call::<()>("step", (now, dt));
-        if let Err(e) = r {
+        let mut host = host_start.elapsed();
+
+        let t = Instant::now();
+        let (r, conv) = Self::step_vm(
+            &self.server,
+            &mut self.server_inbox,
+            &mut self.batch,
+            now,
+            dt,
+        );
+        self.timing.server += t.elapsed();
+        self.record(Peer::Server, r, conv, now);
+        let ids: Vec<u64> = self.clients.keys().copied().collect();
+        for uid in ids {
+            let Some(c) = self.clients.get_mut(&uid) else {
+                continue;
+            };
+            let t = Instant::now();
+            let (r, conv) = Self::step_vm(&c.vm, &mut c.inbox, &mut self.batch, now, dt);
+            let e = self.timing.clients.entry(uid).or_default();
+            e.0 += 1;
+            e.1 += t.elapsed();
+            self.record(Peer::Client(uid), r, conv, now);
+        }
+        let t = Instant::now();
+        self.route_outboxes();
+        let r = self.apply_kicks();
+        host += t.elapsed();
+        self.timing.host += host;
+        r
+    }
+
+    fn record(&mut self, peer: Peer, r: Result<()>, conv: Vec<mlua::Error>, now: f64) {
+        for e in conv.into_iter().chain(r.err()) {
             self.errors.push(ScriptError {
-                peer: Peer::Server,
+                peer,
                 message: e.to_string(),
                 time: now,
             });
         }
-        self.collect(Peer::Server);
-        let ids: Vec<u64> = self.clients.keys().copied().collect();
-        for uid in ids {
-            let r = match self.clients.get(&uid) {
-                Some(c) => c.vm.call::<()>("step", (now, dt)),
-                None => continue,
-            };
-            if let Err(e) = r {
-                self.errors.push(ScriptError {
-                    peer: Peer::Client(uid),
-                    message: e.to_string(),
-                    time: now,
-                });
-            }
-            self.collect(Peer::Client(uid));
-        }
-        self.route_outboxes();
-        self.apply_kicks()
+        self.collect(peer);
     }
 
     fn apply_kicks(&mut self) -> Result<()> {

@@ -3,6 +3,10 @@
 //! 100 clients (default) exchange events with the server over a lossy link
 //! (`lossy5` preset by default) for 60 virtual seconds and the real time it
 //! takes is printed, with traffic totals.
+//!
+//! Real time depends on what else the machine runs; the CPU time of this
+//! (single-threaded) process is printed beside it, from
+//! `/proc/self/schedstat`, as the steadier figure on a shared machine.
 
 use skyrocket_sim::{Direction, LinkConfig, Peer, World, WorldConfig};
 use std::time::Instant;
@@ -64,6 +68,13 @@ game:GetService("RunService").Heartbeat:Connect(function()
 end)
 "#;
 
+/// CPU time of the main thread in seconds (Linux), if available.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
 fn main() -> mlua::Result<()> {
     let mut args = std::env::args().skip(1);
     let clients: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
@@ -84,8 +95,10 @@ fn main() -> mlua::Result<()> {
     }
     let setup = setup.elapsed();
     let start = Instant::now();
+    let cpu_start = cpu_seconds();
     world.run_for(seconds)?;
     let elapsed = start.elapsed();
+    let cpu = cpu_seconds().zip(cpu_start).map(|(b, a)| b - a);
 
     let up = world.counters().total(Direction::Up);
     let down = world.counters().total(Direction::Down);
@@ -96,6 +109,22 @@ fn main() -> mlua::Result<()> {
         elapsed.as_secs_f64(),
         seconds / elapsed.as_secs_f64(),
         elapsed.as_secs_f64() * 1000.0 / world.frame() as f64
+    );
+    if let Some(cpu) = cpu {
+        println!(
+            "  run (CPU)        {:>10.3} s cpu  ({:.3} ms/frame; real/cpu {:.2}: >1 means other processes took the CPU)",
+            cpu,
+            cpu * 1000.0 / world.frame() as f64,
+            elapsed.as_secs_f64() / cpu
+        );
+    }
+    let t = world.timing();
+    let client_total: f64 = t.clients.values().map(|(_, d)| d.as_secs_f64()).sum();
+    println!(
+        "  real time split  server {:.3} s | clients {:.3} s | host (links, routing) {:.3} s",
+        t.server.as_secs_f64(),
+        client_total,
+        t.host.as_secs_f64()
     );
     for (name, t) in [("up (c->s)", up), ("down (s->c)", down)] {
         println!(
