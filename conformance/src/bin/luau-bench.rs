@@ -528,10 +528,137 @@ fn hex(b: &[u8]) -> String {
     }
 }
 
+/// `--variants`: the generated module with one kind of construct removed at
+/// a time (textually), to price each construct. Removing checks keeps the
+/// bytes of valid messages, which is verified.
 mod variants {
-    use super::Options;
+    use super::*;
 
-    pub fn run(_o: &Options) -> Result<(), String> {
+    type Transform = fn(&str) -> String;
+
+    fn drop_lines(src: &str, drop: impl Fn(&str) -> bool) -> String {
+        src.lines()
+            .filter(|l| !drop(l.trim_start()))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+
+    fn as_is(src: &str) -> String {
+        src.to_owned()
+    }
+
+    fn no_value_checks(src: &str) -> String {
+        drop_lines(src, |l| l.starts_with("if ") && l.contains("then encErr("))
+    }
+
+    fn no_capacity_checks(src: &str) -> String {
+        drop_lines(src, |l| l.starts_with("if bp - p < ")).replace(
+            "local scratch: buffer = buffer.create(1024)",
+            "local scratch: buffer = buffer.create(65536)",
+        )
+    }
+
+    fn no_decode_checks(src: &str) -> String {
+        drop_lines(src, |l| l.starts_with("if ") && l.contains("then fail("))
+    }
+
+    fn no_error_context(src: &str) -> String {
+        drop_lines(src, |l| {
+            l.starts_with("ctxT[") || l.starts_with("ctxI[") || l.starts_with("dDepth = d")
+        })
+    }
+
+    fn none_of_these(src: &str) -> String {
+        no_error_context(&no_decode_checks(&no_capacity_checks(&no_value_checks(
+            src,
+        ))))
+    }
+
+    const VARIANTS: &[(&str, Transform)] = &[
+        ("generated, as is", as_is),
+        (
+            "- encode value checks (`if x ~= x // 1 or ...`)",
+            no_value_checks,
+        ),
+        (
+            "- encode capacity checks (`if bp - p < n then grow`)",
+            no_capacity_checks,
+        ),
+        (
+            "- decode checks (`if ... then fail(...)`)",
+            no_decode_checks,
+        ),
+        (
+            "- decode error context (`ctxT[d]`, `ctxI[..]`, `dDepth`)",
+            no_error_context,
+        ),
+        ("- all four", none_of_these),
+    ];
+
+    fn time(
+        w: &Workload,
+        source: &str,
+        native: bool,
+        o: &Options,
+        expect: &[u8],
+    ) -> Result<(f64, f64), String> {
+        let e = |e: mlua::Error| e.to_string();
+        let lua = vm(native, o.config).map_err(e)?;
+        let module = load(&lua, source, "Variant").map_err(e)?;
+        let wire_name = &w.schema.get(w.type_name).expect("type").wire_name;
+        let codec: Table = module.get(wire_name.as_str()).map_err(e)?;
+        let harness = load(&lua, HARNESS, "Harness").map_err(e)?;
+        let clock = lua.create_function(|_, ()| Ok(cpu_seconds())).map_err(e)?;
+        harness
+            .get::<mlua::Function>("setClock")
+            .and_then(|f| f.call::<()>(clock))
+            .map_err(e)?;
+        let value = to_lua(&lua, &w.schema, &Ty::Named(w.type_name.into()), &w.value).map_err(e)?;
+        let encode: mlua::Function = codec.get("encode").map_err(e)?;
+        let decode: mlua::Function = codec.get("decode").map_err(e)?;
+        let got: mlua::Buffer = encode.call(value.clone()).map_err(e)?;
+        if got.to_vec() != expect {
+            return Err(format!("{}: variant changed the bytes", w.title));
+        }
+        let msg = lua.create_buffer(expect).map_err(e)?;
+        let measure: mlua::Function = harness.get("measure").map_err(e)?;
+        let min_s = o.min_ms / 1000.0;
+        let enc: f64 = measure.call((encode, value, o.runs, min_s)).map_err(e)?;
+        let dec: f64 = measure.call((decode, msg, o.runs, min_s)).map_err(e)?;
+        Ok((enc, dec))
+    }
+
+    pub fn run(o: &Options) -> Result<(), String> {
+        println!();
+        println!("Variants of the generated code ({}):", o.config.describe());
+        for w in workloads()
+            .iter()
+            .filter(|w| o.only.as_deref().is_none_or(|k| k == w.key))
+        {
+            let ty = Ty::Named(w.type_name.into());
+            let (bytes, _) = dynamic::to_bytes(&w.schema, &ty, &w.value).expect("Rust encode");
+            let generated = generate(&w.schema, &GenOptions::default())
+                .expect("generate")
+                .source;
+            println!();
+            println!(
+                "| {} | encode interp | decode interp | encode native | decode native |",
+                w.title
+            );
+            println!("|---|---:|---:|---:|---:|");
+            for (name, transform) in VARIANTS {
+                let src = transform(&generated);
+                let (ei, di) = time(w, &src, false, o, &bytes)?;
+                let (en, dn) = time(w, &src, true, o, &bytes)?;
+                println!(
+                    "| {name} | {} | {} | {} | {} |",
+                    ns(ei),
+                    ns(di),
+                    ns(en),
+                    ns(dn)
+                );
+            }
+        }
         Ok(())
     }
 }
