@@ -321,13 +321,16 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    #[cold]
+    // Errors are built out of line from the cursor values, not from `&self`:
+    // a call that receives a pointer to the decoder would keep its cursors in
+    // memory for the whole decode (see `Encoder`).
+    #[inline(always)]
     fn error(&self, kind: K) -> DecodeError {
-        DecodeError::new(kind, self.byte_pos, self.bit_pos)
+        decode_error(kind, self.byte_pos, self.bit_pos)
     }
 
     /// Builds an error of `kind` at the current position.
-    #[cold]
+    #[inline(always)]
     pub fn fail(&self, kind: K) -> DecodeError {
         self.error(kind)
     }
@@ -451,24 +454,11 @@ impl<'a> Decoder<'a> {
             let bytes: [u8; 8] = self.input[first - 7..=first].try_into().expect("8 bytes");
             (u64::from_be_bytes(bytes) >> (pos & 7)) & ((1u64 << n) - 1)
         } else {
-            self.peek_bits_slow(pos, n)
+            peek_bits_slow(self.input, pos, n)
         };
         self.bit_pos = end;
         self.byte_limit = self.input.len() - touched;
         Ok(value)
-    }
-
-    /// [`Decoder::read_bits`] for the rare cases: more than 57 bits, or bits
-    /// within the first 7 bytes of the input. Already bounds-checked.
-    #[inline(never)]
-    fn peek_bits_slow(&self, pos: u64, n: u32) -> u64 {
-        let mut value = 0u64;
-        for k in 0..n as u64 {
-            let i = pos + k;
-            let byte = self.input[self.input.len() - 1 - (i >> 3) as usize];
-            value |= (((byte >> (i & 7)) & 1) as u64) << k;
-        }
-        value
     }
 
     /// Reads `len` bools from the bit section (one bit each, as
@@ -501,6 +491,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads an unsigned varint that must fit in `type_bits` bits.
+    #[inline]
     pub fn read_varint(&mut self, type_bits: u32) -> Result<u64, DecodeError> {
         let mut value = 0u64;
         let mut shift = 0u32;
@@ -555,6 +546,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Checks the cursors met and the padding bits are zero (spec 6).
+    #[inline]
     pub fn finish(&self) -> Result<(), DecodeError> {
         let bit_bytes = Self::bit_section_bytes(self.bit_pos);
         if self.byte_pos + bit_bytes != self.input.len() {
@@ -593,6 +585,26 @@ const fn length_bits(max_len: u32) -> u32 {
 #[inline(always)]
 const fn byte_width(bits: u32) -> bool {
     matches!(bits, 8 | 16 | 32 | 64)
+}
+
+/// A decode error at the given cursors.
+#[cold]
+#[inline(never)]
+fn decode_error(kind: K, byte_pos: usize, bit_pos: u64) -> DecodeError {
+    DecodeError::new(kind, byte_pos, bit_pos)
+}
+
+/// [`Decoder::read_bits`] for the rare cases: more than 57 bits, or bits
+/// within the first 7 bytes of the input. Already bounds-checked.
+#[inline(never)]
+fn peek_bits_slow(input: &[u8], pos: u64, n: u32) -> u64 {
+    let mut value = 0u64;
+    for k in 0..n as u64 {
+        let i = pos + k;
+        let byte = input[input.len() - 1 - (i >> 3) as usize];
+        value |= (((byte >> (i & 7)) & 1) as u64) << k;
+    }
+    value
 }
 
 /// Writes a field of `bits` width holding `value`: byte section for 8, 16,
