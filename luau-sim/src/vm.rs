@@ -57,6 +57,36 @@ impl UserData for InstanceRef {
     }
 }
 
+/// Handle of an `RBXScriptSignal` (state in the host prelude).
+struct SignalHandle;
+
+impl UserData for SignalHandle {
+    fn add_fields<F: mlua::UserDataFields<Self>>(fields: &mut F) {
+        fields.add_meta_field(MetaMethod::Type, "RBXScriptSignal");
+        fields.add_meta_field_with("__index", |lua| {
+            lua.named_registry_value::<Function>("skyrocket.signal.index")
+        });
+        fields.add_meta_field_with("__tostring", |lua| {
+            lua.named_registry_value::<Function>("skyrocket.signal.tostring")
+        });
+    }
+}
+
+/// Handle of an `RBXScriptConnection` (state in the host prelude).
+struct ConnectionHandle;
+
+impl UserData for ConnectionHandle {
+    fn add_fields<F: mlua::UserDataFields<Self>>(fields: &mut F) {
+        fields.add_meta_field(MetaMethod::Type, "RBXScriptConnection");
+        fields.add_meta_field_with("__index", |lua| {
+            lua.named_registry_value::<Function>("skyrocket.connection.index")
+        });
+        fields.add_meta_field_with("__tostring", |lua| {
+            lua.named_registry_value::<Function>("skyrocket.connection.tostring")
+        });
+    }
+}
+
 /// Kinds of remote traffic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -219,6 +249,25 @@ impl Vm {
                 lua.set_named_registry_value("skyrocket.instance.newindex", n)?;
                 lua.set_named_registry_value("skyrocket.instance.tostring", t)
             })?,
+        )?;
+        hostfns.set(
+            "setSignalMeta",
+            lua.create_function(
+                |lua, (si, st, ci, ct): (Function, Function, Function, Function)| {
+                    lua.set_named_registry_value("skyrocket.signal.index", si)?;
+                    lua.set_named_registry_value("skyrocket.signal.tostring", st)?;
+                    lua.set_named_registry_value("skyrocket.connection.index", ci)?;
+                    lua.set_named_registry_value("skyrocket.connection.tostring", ct)
+                },
+            )?,
+        )?;
+        hostfns.set(
+            "newSignal",
+            lua.create_function(|lua, ()| lua.create_userdata(SignalHandle))?,
+        )?;
+        hostfns.set(
+            "newConnection",
+            lua.create_function(|lua, ()| lua.create_userdata(ConnectionHandle))?,
         )?;
         let sh = shared.clone();
         let names = o.names.clone();
