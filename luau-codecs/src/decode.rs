@@ -20,9 +20,14 @@ use crate::path::Path;
 use crate::types::{is_string_enum, luau_type};
 use crate::{neg, SAFE_INT};
 
-/// The decoder function name of a named type.
-pub fn dec_fn(name: &str) -> String {
-    format!("dec_{name}")
+/// The decoder function of a named type: a local, or an entry of the
+/// `DEC` table in large schemas.
+pub fn dec_fn(name: &str, large: bool) -> String {
+    if large {
+        format!("DEC.{name}")
+    } else {
+        format!("dec_{name}")
+    }
 }
 
 /// Decoder generator for one function.
@@ -34,10 +39,11 @@ pub struct Dec<'a> {
     qoff: u64,
     win: Option<u64>,
     used_window: bool,
+    large: bool,
 }
 
 impl<'a> Dec<'a> {
-    fn new(schema: &'a Schema) -> Self {
+    fn new(schema: &'a Schema, large: bool) -> Self {
         Dec {
             schema,
             w: Writer::with_indent(1),
@@ -46,6 +52,7 @@ impl<'a> Dec<'a> {
             qoff: 0,
             win: None,
             used_window: false,
+            large,
         }
     }
 
@@ -550,7 +557,7 @@ impl<'a> Dec<'a> {
                     .unwrap_or_else(|| name.clone());
                 self.w.line(format!(
                     "local {v}: {lt}, {np}: number, {nq}: number = {}(b, p, q, E)",
-                    dec_fn(name)
+                    dec_fn(name, self.large)
                 ));
                 self.w.line(format!("p, q = {np}, {nq}"));
                 self.w.line("lim = E - bit32.rshift(q + 7, 3)");
@@ -749,9 +756,9 @@ impl<'a> Dec<'a> {
 }
 
 /// Emits `dec_T` for one schema type (assigning the forward-declared local).
-pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
+pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool) {
     let t = &def.wire_name;
-    let mut d = Dec::new(schema);
+    let mut d = Dec::new(schema, large);
     let root = Path::new();
     match &def.kind {
         TypeKind::Struct(fields) => {
@@ -778,7 +785,11 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
             } else if is_string_enum(def) {
                 d.w.line("dDepth = d - 1");
                 let (p, q) = (d.p(), d.q_at(d.qoff));
-                d.w.line(format!("return NAMES_{}[{tag} + 1], {p}, {q}", def.name));
+                let sep = if large { "." } else { "_" };
+                d.w.line(format!(
+                    "return NAMES{sep}{}[{tag} + 1], {p}, {q}",
+                    def.name
+                ));
             } else {
                 d.flush();
                 for (i, var) in variants.iter().enumerate() {
@@ -807,7 +818,7 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
     }
     w.open(format!(
         "{} = function(b: buffer, p: number, q: number, E: number): ({t}, number, number)",
-        dec_fn(&def.name)
+        dec_fn(&def.name, large)
     ));
     w.line("local d = dDepth + 1");
     w.line("dDepth = d");

@@ -18,9 +18,14 @@ use crate::path::Path;
 use crate::types::{is_string_enum, luau_type};
 use crate::{neg, SAFE_INT};
 
-/// The encoder function name of a named type.
-pub fn enc_fn(name: &str) -> String {
-    format!("enc_{name}")
+/// The encoder function of a named type: a local, or an entry of the
+/// `ENC` table in large schemas (Luau allows 200 locals per function).
+pub fn enc_fn(name: &str, large: bool) -> String {
+    if large {
+        format!("ENC.{name}")
+    } else {
+        format!("enc_{name}")
+    }
 }
 
 struct Chunk {
@@ -40,10 +45,11 @@ pub struct Enc<'a> {
     group: Vec<(String, u32)>,
     group_bits: u32,
     root: String,
+    large: bool,
 }
 
 impl<'a> Enc<'a> {
-    fn new(schema: &'a Schema, w: &'a mut Writer, root: &str) -> Self {
+    fn new(schema: &'a Schema, w: &'a mut Writer, root: &str, large: bool) -> Self {
         Enc {
             schema,
             w,
@@ -53,6 +59,7 @@ impl<'a> Enc<'a> {
             group: vec![],
             group_bits: 0,
             root: root.to_owned(),
+            large,
         }
     }
 
@@ -505,7 +512,7 @@ impl<'a> Enc<'a> {
                 self.end_chunk();
                 self.w.line(format!(
                     "b, p, acc, na, bp = {}({x}, b, p, acc, na, bp)",
-                    enc_fn(name)
+                    enc_fn(name, self.large)
                 ));
             }
         }
@@ -633,13 +640,13 @@ impl<'a> Enc<'a> {
 }
 
 /// Emits `enc_T` for one schema type (assigning the forward-declared local).
-pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
+pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool) {
     let t = &def.wire_name;
     w.open(format!(
         "{} = function(v: {t}, b: buffer, p: number, acc: number, na: number, bp: number): (buffer, number, number, number, number)",
-        enc_fn(&def.name)
+        enc_fn(&def.name, large)
     ));
-    let mut e = Enc::new(schema, w, t);
+    let mut e = Enc::new(schema, w, t, large);
     let root = Path::new();
     match &def.kind {
         TypeKind::Struct(fields) => {
@@ -656,7 +663,8 @@ pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef) {
                 e.w.line(msg);
             } else if is_string_enum(def) {
                 let tag = e.fresh("tag");
-                e.w.line(format!("local {tag} = TAGS_{}[v]", def.name));
+                let sep = if large { "." } else { "_" };
+                e.w.line(format!("local {tag} = TAGS{sep}{}[v]", def.name));
                 let msg = e.err(&root, "\"unknown variant \" .. tostring(v)");
                 e.w.line(format!("if {tag} == nil then {msg} end"));
                 if tb > 0 {

@@ -76,6 +76,9 @@ pub(crate) fn neg(lit: &str) -> String {
     }
 }
 
+/// Above this many types, codec functions live in tables, not locals.
+const LARGE_SCHEMA: usize = 60;
+
 /// Generation options.
 #[derive(Debug, Clone, Default)]
 pub struct GenOptions {
@@ -219,6 +222,15 @@ pub fn generate(schema: &Schema, options: &GenOptions) -> Result<GeneratedModule
     w.line("");
     w.raw(prelude::PRELUDE);
     w.line("");
+    // Luau allows 200 locals per function: large schemas keep their
+    // codec functions and enum tables in tables instead of locals.
+    let large = schema.types.len() > LARGE_SCHEMA;
+    if large {
+        w.line("local ENC: {[string]: any} = {}");
+        w.line("local DEC: {[string]: any} = {}");
+        w.line("local TAGS: {[string]: {[string]: number}} = {}");
+        w.line("local NAMES: {[string]: {any}} = {}");
+    }
     for def in &schema.types {
         if let TypeKind::Enum(vs) = &def.kind {
             if types::is_string_enum(def) && !vs.is_empty() {
@@ -227,43 +239,50 @@ pub fn generate(schema: &Schema, options: &GenOptions) -> Result<GeneratedModule
                     .enumerate()
                     .map(|(i, v)| format!("{} = {i}", emit::field_key(&v.wire_name)))
                     .collect();
-                w.line(format!(
-                    "local TAGS_{}: {{[string]: number}} = {{ {} }}",
-                    def.name,
-                    tags.join(", ")
-                ));
                 let names: Vec<String> =
                     vs.iter().map(|v| emit::lua_string(&v.wire_name)).collect();
-                w.line(format!(
-                    "local NAMES_{}: {{{}}} = {{ {} }}",
-                    def.name,
-                    def.wire_name,
-                    names.join(", ")
-                ));
+                if large {
+                    w.line(format!("TAGS.{} = {{ {} }}", def.name, tags.join(", ")));
+                    w.line(format!("NAMES.{} = {{ {} }}", def.name, names.join(", ")));
+                } else {
+                    w.line(format!(
+                        "local TAGS_{}: {{[string]: number}} = {{ {} }}",
+                        def.name,
+                        tags.join(", ")
+                    ));
+                    w.line(format!(
+                        "local NAMES_{}: {{{}}} = {{ {} }}",
+                        def.name,
+                        def.wire_name,
+                        names.join(", ")
+                    ));
+                }
             }
         }
     }
-    for def in &schema.types {
-        let t = &def.wire_name;
-        w.line(format!(
-            "local {}: ({t}, buffer, number, number, number, number) -> (buffer, number, number, number, number)",
-            encode::enc_fn(&def.name)
-        ));
-        w.line(format!(
-            "local {}: (buffer, number, number, number) -> ({t}, number, number)",
-            decode::dec_fn(&def.name)
-        ));
+    if !large {
+        for def in &schema.types {
+            let t = &def.wire_name;
+            w.line(format!(
+                "local {}: ({t}, buffer, number, number, number, number) -> (buffer, number, number, number, number)",
+                encode::enc_fn(&def.name, false)
+            ));
+            w.line(format!(
+                "local {}: (buffer, number, number, number) -> ({t}, number, number)",
+                decode::dec_fn(&def.name, false)
+            ));
+        }
     }
     w.line("");
     for def in &schema.types {
-        encode::emit_encoder(&mut w, schema, def);
+        encode::emit_encoder(&mut w, schema, def, large);
         w.line("");
-        decode::emit_decoder(&mut w, schema, def);
+        decode::emit_decoder(&mut w, schema, def, large);
         w.line("");
     }
     for def in &schema.types {
         let inst = has_instance(schema, &Ty::Named(def.name.clone()), &mut vec![]);
-        emit_api(&mut w, def, inst);
+        emit_api(&mut w, def, inst, large);
         w.line("");
     }
     w.line(format!("Codec.schemaHash = \"{hash:016x}\""));
@@ -288,10 +307,10 @@ const API_DOC: &str = "Skyrocket codecs. For every schema type T, `Codec.T` has:
 Types containing Instances also return / take the instance side table {Instance?}.
 Enums whose variants are all unit are strings; other enums are tables with a `kind` field.";
 
-fn emit_api(w: &mut emit::Writer, def: &skyrocket_schema::TypeDef, inst: bool) {
+fn emit_api(w: &mut emit::Writer, def: &skyrocket_schema::TypeDef, inst: bool, large: bool) {
     let t = &def.wire_name;
-    let enc = encode::enc_fn(&def.name);
-    let dec = decode::dec_fn(&def.name);
+    let enc = encode::enc_fn(&def.name, large);
+    let dec = decode::dec_fn(&def.name, large);
     let api = format!("Codec.{t}");
     w.line(format!("{api} = {{}}"));
     let reset = if inst { "eInst = {}; eInstN = 0; " } else { "" };

@@ -47,3 +47,18 @@ fn checker_is_strict_on_generated_code() {
     );
     assert!(!check(&planted).is_empty());
 }
+
+#[test]
+fn large_schema_type_checks() {
+    // 70 types: above the threshold where codecs move into tables. (Luau's
+    // solver gives up, "type inference failed to complete", on modules of
+    // ~13k lines such as `common::large()`'s 150 types.)
+    let m = generate(&common::large_n(70), &GenOptions::default()).unwrap();
+    let errors = check(&m.source);
+    assert!(
+        errors.is_empty(),
+        "{} type errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}

@@ -316,3 +316,37 @@ pub fn unhex(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
 }
+
+/// 150 types: more than Luau's 200 locals allow as one local per codec.
+pub fn large() -> Schema {
+    large_n(150)
+}
+
+/// `n` types in chains of at most 9, a string enum every 10.
+pub fn large_n(n: usize) -> Schema {
+    let mut types = vec![];
+    for i in 0..n {
+        if i % 10 == 9 {
+            types.push(enumm(
+                &format!("E{i}"),
+                vec![variant("A", Fields::Unit), variant("B", Fields::Unit)],
+            ));
+        } else {
+            let mut fields = vec![field("x", int(IntTy::U8))];
+            if i + 1 < n && i % 10 < 8 {
+                fields.push(field("next", opt(named(&format!("T{}", i + 1)))));
+            }
+            if i % 10 == 8 {
+                fields.push(field("e", named(&format!("E{}", i + 1))));
+            }
+            types.push(strukt(&format!("T{i}"), fields));
+        }
+    }
+    // T_i for i % 10 == 8 points at E_{i+1} via `e`, and next at T_{i+1} (an enum name): fix up.
+    for t in types.iter_mut() {
+        if let skyrocket_schema::TypeKind::Struct(Fields::Named(fs)) = &mut t.kind {
+            fs.retain(|f| !matches!(&f.ty, skyrocket_schema::Ty::Option(inner) if matches!(&**inner, skyrocket_schema::Ty::Named(n) if n.starts_with('T') && n[1..].parse::<usize>().unwrap() % 10 == 9)));
+        }
+    }
+    Schema { types }
+}
