@@ -108,18 +108,28 @@ impl LuauCodecs {
     }
 }
 
+/// Stands in for a Roblox `Instance` in the conformance VM: a userdata whose
+/// `typeof` is "Instance" (the codecs check that), carrying a test id.
+#[derive(Clone, Copy)]
+struct TestInstance(u64);
+
+impl mlua::UserData for TestInstance {
+    fn add_fields<F: mlua::UserDataFields<Self>>(fields: &mut F) {
+        fields.add_meta_field("__type", "Instance");
+        fields.add_field_method_get("InstanceId", |_, this| Ok(this.0));
+    }
+}
+
 fn instance_to_lua(lua: &Lua, instance: &Instance) -> mlua::Result<Lv> {
-    // Any unique reference stands in for an Instance: the codecs only move it
-    // between the value and the side table.
-    let t = lua.create_table()?;
-    t.set("InstanceId", instance.id)?;
-    Ok(Lv::Table(t))
+    Ok(Lv::UserData(
+        lua.create_userdata(TestInstance(instance.id))?,
+    ))
 }
 
 fn instance_from_lua(v: &Lv) -> Result<Instance, LuauError> {
     match v {
-        Lv::Table(t) => Ok(Instance {
-            id: t.get("InstanceId").map_err(err)?,
+        Lv::UserData(ud) => Ok(Instance {
+            id: ud.borrow::<TestInstance>().map_err(err)?.0,
         }),
         other => Err(format!("side table holds a {}", other.type_name())),
     }

@@ -243,9 +243,18 @@ impl<'a, R: RngCore> ValueGen<'a, R> {
                     .rng
                     .gen_range(-62_135_596_800_000i64..253_402_300_799_999),
             }),
-            RobloxTy::EnumItem { .. } => Value::EnumItem(EnumItem {
-                value: [0u16, 8, 32, 97, 119][self.rng.gen_range(0..5)],
-            }),
+            RobloxTy::EnumItem { enum_name } => {
+                // Values that exist in Roblox (and the embedded host): Luau
+                // decoders refuse values with no item.
+                let items: &[u16] = match enum_name.as_str() {
+                    "KeyCode" => &[0, 8, 32, 97, 119],
+                    "Material" => &[256, 272, 288, 512, 816],
+                    _ => &[0],
+                };
+                Value::EnumItem(EnumItem {
+                    value: items[self.rng.gen_range(0..items.len())],
+                })
+            }
             RobloxTy::Instance => {
                 self.next_instance += 1;
                 Value::Instance(Instance {
