@@ -159,6 +159,18 @@ pub(crate) struct Vm {
     by_id: Table,
 }
 
+/// Luau GC goal (percent heap growth over live data before a cycle ends);
+/// `SKYROCKET_SIM_GC_GOAL` overrides it.
+fn gc_goal() -> i32 {
+    std::env::var("SKYROCKET_SIM_GC_GOAL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(GC_GOAL)
+}
+
+/// Default Luau GC goal for peer VMs (Luau's own default is 200).
+const GC_GOAL: i32 = 400;
+
 /// Values per `H.step`/`H.deliver` call: Luau caps a C function's stack.
 const MAX_BATCH_VALUES: usize = 4000;
 
@@ -394,6 +406,12 @@ impl Vm {
             globals.set(k, v)?;
         }
         lua.sandbox(true)?;
+        // A VM's live heap is mostly the host prelude and the replicated
+        // tree, which never die; with Luau's default goal (200%) a full
+        // mark of it starts every few hundred KB of garbage, and marking
+        // 100 cold heaps per second was the largest source of cache misses
+        // in sim-bench. A higher goal trades memory for that work.
+        lua.gc_set_pause(gc_goal());
         let step_fn = h.get("step")?;
         let deliver_fn = h.get("deliver")?;
         let by_id = h.get("byId")?;
