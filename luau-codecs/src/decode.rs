@@ -40,6 +40,8 @@ pub struct Dec<'a> {
     win: Option<u64>,
     used_window: bool,
     large: bool,
+    inline: std::collections::HashSet<String>,
+    inline_depth: u32,
 }
 
 impl<'a> Dec<'a> {
@@ -53,6 +55,8 @@ impl<'a> Dec<'a> {
             win: None,
             used_window: false,
             large,
+            inline: crate::inlinable(schema),
+            inline_depth: 0,
         }
     }
 
@@ -540,6 +544,28 @@ impl<'a> Dec<'a> {
             } => self.map(key, Some(value), *max_len, ty, path),
             Ty::Set { elem, max_len, .. } => self.map(elem, None, *max_len, ty, path),
             Ty::Roblox(r) => self.roblox(r, path),
+            Ty::Named(name) if self.inline.contains(name) => {
+                let schema = self.schema;
+                let Some(def) = schema.get(name) else {
+                    return "nil".into();
+                };
+                let TypeKind::Struct(fields) = &def.kind else {
+                    return "nil".into();
+                };
+                // Inlined struct: the depth check of its decoder, then its
+                // fields, built with one constructor.
+                self.inline_depth += 1;
+                let f = self.fail("DepthLimit", path, &self.p(), &self.q_at(self.qoff));
+                self.w.line(format!(
+                    "if d + {} > {} then {f} end",
+                    self.inline_depth, def.max_depth
+                ));
+                let rec = self.record(fields, None, path);
+                self.inline_depth -= 1;
+                let v = self.fresh("x");
+                self.w.line(format!("local {v}: {} = {rec}", def.wire_name));
+                v
+            }
             Ty::Named(name) => {
                 self.flush();
                 let (t, idx) = path.template();

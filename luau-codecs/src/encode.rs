@@ -46,6 +46,7 @@ pub struct Enc<'a> {
     group_bits: u32,
     root: String,
     large: bool,
+    inline: std::collections::HashSet<String>,
 }
 
 impl<'a> Enc<'a> {
@@ -60,6 +61,7 @@ impl<'a> Enc<'a> {
             group_bits: 0,
             root: root.to_owned(),
             large,
+            inline: crate::inlinable(schema),
         }
     }
 
@@ -507,6 +509,20 @@ impl<'a> Enc<'a> {
             } => self.map(key, Some(value), *max_len, expr, path),
             Ty::Set { elem, max_len, .. } => self.map(elem, None, *max_len, expr, path),
             Ty::Roblox(r) => self.roblox(r, expr, path),
+            Ty::Named(name) if self.inline.contains(name) => {
+                let x = self.bind(expr, "x");
+                let schema = self.schema;
+                if let Some(TypeDef {
+                    kind: TypeKind::Struct(fields),
+                    ..
+                }) = schema.get(name)
+                {
+                    for f in fields.encoded() {
+                        let access = field_access(&x, &f.wire_name);
+                        self.value(&f.ty, &access, &path.field(&f.wire_name));
+                    }
+                }
+            }
             Ty::Named(name) => {
                 let x = self.bind(expr, "x");
                 self.end_chunk();

@@ -167,6 +167,71 @@ fn fields_have_instance(schema: &Schema, f: &Fields, seen: &mut Vec<String>) -> 
     f.encoded().any(|x| has_instance(schema, &x.ty, seen))
 }
 
+/// Struct types whose codecs are inlined at every use instead of called:
+/// non-recursive structs of at most [`INLINE_MAX_FIELDS`] fields whose named
+/// fields are all inlinable too (so inlined code never calls a function and
+/// its nesting depth is static).
+pub(crate) fn inlinable(schema: &Schema) -> std::collections::HashSet<String> {
+    fn named_in(ty: &Ty, out: &mut Vec<String>) {
+        match ty {
+            Ty::Named(n) => out.push(n.clone()),
+            Ty::Option(t) | Ty::Boxed(t) => named_in(t, out),
+            Ty::List { elem, .. } | Ty::Array { elem, .. } | Ty::Set { elem, .. } => {
+                named_in(elem, out)
+            }
+            Ty::Map { key, value, .. } => {
+                named_in(key, out);
+                named_in(value, out);
+            }
+            Ty::Tuple(ts) => ts.iter().for_each(|t| named_in(t, out)),
+            _ => {}
+        }
+    }
+    fn ok(
+        schema: &Schema,
+        name: &str,
+        stack: &mut Vec<String>,
+        memo: &mut std::collections::HashMap<String, bool>,
+    ) -> bool {
+        if let Some(&r) = memo.get(name) {
+            return r;
+        }
+        if stack.iter().any(|s| s == name) {
+            return false;
+        }
+        let Some(def) = schema.get(name) else {
+            return false;
+        };
+        let TypeKind::Struct(fields) = &def.kind else {
+            memo.insert(name.to_owned(), false);
+            return false;
+        };
+        if fields.encoded().count() > INLINE_MAX_FIELDS {
+            memo.insert(name.to_owned(), false);
+            return false;
+        }
+        stack.push(name.to_owned());
+        let mut names = vec![];
+        for f in fields.encoded() {
+            named_in(&f.ty, &mut names);
+        }
+        let r = names.iter().all(|n| ok(schema, n, stack, memo));
+        stack.pop();
+        memo.insert(name.to_owned(), r);
+        r
+    }
+    let mut memo = std::collections::HashMap::new();
+    schema
+        .types
+        .iter()
+        .filter(|d| ok(schema, &d.name, &mut vec![], &mut memo))
+        .map(|d| d.name.clone())
+        .collect()
+}
+
+/// Largest struct inlined at its uses.
+const INLINE_MAX_FIELDS: usize = 16;
+
 /// Checks what the Luau representation needs beyond schema validation.
 fn check_luau(schema: &Schema) -> Vec<SchemaError> {
     let mut errors = vec![];
