@@ -379,3 +379,29 @@ fn unsafe_integers_are_refused() {
     let e = try_decode(&lua, &codec, "W", &m).unwrap();
     assert!(e.starts_with("W.b: UnsafeInteger"), "{e}");
 }
+
+#[test]
+fn inlined_structs_keep_paths_and_depth_checks() {
+    let lua = vm();
+    let mut tight = strukt("Tight", vec![field("v", int(IntTy::U8))]);
+    tight.max_depth = 1;
+    let s = Schema {
+        types: vec![
+            strukt("Inner", vec![field("v", range(IntTy::U8, 0, 5))]),
+            strukt("Outer", vec![field("items", list(named("Inner"), Some(3)))]),
+            tight,
+            strukt("HoldsTight", vec![field("t", named("Tight"))]),
+        ],
+    };
+    let codec = load(&lua, &s);
+    // items: count 1 (2 bits), v = 7 (3 bits): 0b111_01 = 0x1d
+    let e = try_decode(&lua, &codec, "Outer", &[0x1d]).unwrap();
+    assert_eq!(
+        e,
+        "Outer.items[1].v: OutOfRange at byte 0 (bit-section bit 5)"
+    );
+    // Tight alone is fine; nested one level down it exceeds its max_depth 1
+    assert_eq!(try_decode(&lua, &codec, "Tight", &[0x01]), None);
+    let e = try_decode(&lua, &codec, "HoldsTight", &[0x01]).unwrap();
+    assert!(e.starts_with("HoldsTight.t: DepthLimit"), "{e}");
+}
