@@ -1,0 +1,698 @@
+//! End-to-end tests of the Luau transport runtime (`runtime/Net`) and the
+//! generated protocol API, in the embedded Roblox host.
+
+use skyrocket_luau::protocol::{generate_api, RUNTIME_FILES};
+use skyrocket_luau::{generate, GenOptions};
+use skyrocket_sim::{Direction, Peer, World, WorldConfig};
+
+const SCHEMA: &str = r#"
+use skyrocket::NetCodec;
+use skyrocket::roblox::Instance;
+
+#[derive(NetCodec)]
+pub struct Chat {
+    #[net(max_len = 100)]
+    pub text: String,
+    pub from: u16,
+}
+
+#[derive(NetCodec)]
+pub enum Color { Red, Green, Blue }
+
+#[derive(NetCodec)]
+pub struct Touch {
+    pub part: Instance,
+    pub n: u8,
+}
+
+#[derive(NetCodec)]
+pub struct Item {
+    pub id: u32,
+    #[net(max_len = 20)]
+    pub name: String,
+}
+
+#[skyrocket::protocol]
+pub mod net {
+    use super::*;
+    pub mod chat {
+        use super::*;
+        #[event(to_server, rate = 5, burst = 5)]
+        pub type Say = Chat;
+        #[event(to_client)]
+        pub type Broadcast = Chat;
+    }
+    #[event(to_client, unreliable, priority = 10)]
+    pub type Tick = u32;
+    #[event(to_client, priority = 1)]
+    pub type Bulk = Chat;
+    #[event(to_server)]
+    pub type Pick = Color;
+    #[event(to_client)]
+    pub type Touched = Touch;
+    #[event(to_server, unreliable)]
+    pub type Move = u16;
+    #[function(to_server, timeout = 1, rate = 20, burst = 20)]
+    pub type GetItem = fn(u32) -> Item;
+    #[function(to_client, timeout = 0.5, retries = 1)]
+    pub type Ping = fn(u8) -> u8;
+    #[function(to_server, timeout = 2)]
+    pub type Fail = fn() -> u8;
+}
+"#;
+
+/// A world with the codecs, the generated API and the runtime under
+/// `ReplicatedStorage/Shared`, the server having required the API as `Api`.
+fn world(server_setup: &str) -> World {
+    let (schema, protocol) = skyrocket_schema::parse_file_with_protocol(SCHEMA).unwrap();
+    let codecs = generate(&schema, &GenOptions::default()).unwrap();
+    let api = generate_api(&schema, &protocol, "Codecs").unwrap();
+    let mut w = World::new(WorldConfig::default()).unwrap();
+    w.add_module("ReplicatedStorage/Shared/Codecs", &codecs.source)
+        .unwrap();
+    for (path, src) in RUNTIME_FILES {
+        let path = path.trim_end_matches(".luau").trim_end_matches("/init");
+        w.add_module(&format!("ReplicatedStorage/Shared/{path}"), src)
+            .unwrap();
+    }
+    w.add_module("ReplicatedStorage/Shared/Protocol", &api)
+        .unwrap();
+    w.run(
+        Peer::Server,
+        &format!(
+            "Api = require(game:GetService('ReplicatedStorage').Shared.Protocol)\n{server_setup}"
+        ),
+        "ServerScriptService.Main",
+    )
+    .unwrap();
+    w.step().unwrap();
+    assert_no_errors(&w);
+    w
+}
+
+fn join(w: &mut World, name: &str, client_setup: &str) -> u64 {
+    let uid = w.add_player(name).unwrap();
+    w.step().unwrap();
+    w.run(
+        Peer::Client(uid),
+        &format!(
+            "Api = require(game:GetService('ReplicatedStorage').Shared.Protocol)\n{client_setup}"
+        ),
+        "StarterPlayerScripts.Main",
+    )
+    .unwrap();
+    w.step().unwrap();
+    assert_no_errors(w);
+    uid
+}
+
+fn assert_no_errors(w: &World) {
+    assert!(w.errors().is_empty(), "{:#?}", w.errors());
+}
+
+fn eval<R: mlua::FromLuaMulti>(w: &mut World, peer: Peer, src: &str) -> R {
+    w.eval(peer, src).expect("eval")
+}
+
+fn run(w: &mut World, peer: Peer, src: &str) {
+    w.run(peer, src, "Test").unwrap();
+}
+
+const RELIABLE: &str = "ReplicatedStorage.SkyrocketRemotes.Reliable";
+const UNRELIABLE: &str = "ReplicatedStorage.SkyrocketRemotes.Unreliable";
+
+#[test]
+fn events_are_batched_typed_and_delivered() {
+    let mut w = world(
+        r#"
+        said = {}
+        Api.Chat.Say.connect(function(player, msg)
+            table.insert(said, player.Name .. ":" .. msg.text)
+            Api.Chat.Broadcast.fireAll({ text = msg.text, from = player.UserId })
+        end)
+        "#,
+    );
+    let client = r#"
+        got = {}
+        Api.Chat.Broadcast.connect(function(msg) table.insert(got, msg.text .. "/" .. msg.from) end)
+    "#;
+    let a = join(&mut w, "Alice", client);
+    let b = join(&mut w, "Bob", client);
+    run(
+        &mut w,
+        Peer::Client(a),
+        r#"Api.Chat.Say.fire({ text = "hi", from = 0 }) Api.Chat.Say.fire({ text = "yo", from = 0 }) Api.Chat.Say.fire({ text = "3", from = 0 })"#,
+    );
+    w.run_for(0.2).unwrap();
+    assert_no_errors(&w);
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(said, ',')"),
+        "Alice:hi,Alice:yo,Alice:3"
+    );
+    // Three events, one remote call up; three broadcasts, one call down per player.
+    assert_eq!(
+        w.counters().get(RELIABLE, a, Direction::Up).sent_messages,
+        1
+    );
+    for uid in [a, b] {
+        assert_eq!(
+            eval::<String>(&mut w, Peer::Client(uid), "return table.concat(got, ',')"),
+            format!("hi/{a},yo/{a},3/{a}")
+        );
+        assert_eq!(
+            w.counters()
+                .get(RELIABLE, uid, Direction::Down)
+                .sent_messages,
+            1
+        );
+    }
+    // fire / fireExcept / fireList / fireGroup / fireFilter
+    let c = join(&mut w, "Carol", client);
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        local P = game:GetService("Players")
+        local alice, bob, carol = P:GetPlayers()[1], P:GetPlayers()[2], P:GetPlayers()[3]
+        Api.Chat.Broadcast.fire(bob, { text = "toBob", from = 1 })
+        Api.Chat.Broadcast.fireExcept(alice, { text = "notAlice", from = 1 })
+        Api.Chat.Broadcast.fireList({ alice, carol }, { text = "list", from = 1 })
+        Api.net:addToGroup("red", carol)
+        Api.Chat.Broadcast.fireGroup("red", { text = "group", from = 1 })
+        Api.Chat.Broadcast.fireFilter(function(p) return p.Name == "Alice" end, { text = "filter", from = 1 })
+        "#,
+    );
+    w.run_for(0.1).unwrap();
+    assert_no_errors(&w);
+    let got = |w: &mut World, uid| {
+        eval::<String>(
+            w,
+            Peer::Client(uid),
+            "local t = table.concat(got, ',') table.clear(got) return t",
+        )
+    };
+    assert!(
+        got(&mut w, a).ends_with("list/1,filter/1"),
+        "{}",
+        got(&mut w, a)
+    );
+    assert!(got(&mut w, b).ends_with("toBob/1,notAlice/1"));
+    assert_eq!(got(&mut w, c), "notAlice/1,list/1,group/1");
+    // Wrong side: a client cannot fire a to-client event.
+    let r: mlua::Result<()> = w.eval(
+        Peer::Client(a),
+        "Api.Chat.Broadcast.fireAll({ text = 'x', from = 1 })",
+    );
+    assert!(r.unwrap_err().to_string().contains("fire is server-side"));
+}
+
+#[test]
+fn unreliable_events_never_exceed_the_packet_limit() {
+    let mut w = world("");
+    let a = join(
+        &mut w,
+        "Alice",
+        "ticks = {} Api.Tick.connect(function(t) table.insert(ticks, t) end)",
+    );
+    // 500 ticks of 6 framed bytes in one frame: several packets of <= 960 bytes.
+    run(
+        &mut w,
+        Peer::Server,
+        "for i = 1, 500 do Api.Tick.fireAll(i) end",
+    );
+    w.run_for(0.1).unwrap();
+    assert_no_errors(&w);
+    let t = w.counters().get(UNRELIABLE, a, Direction::Down);
+    assert_eq!(t.oversize, 0);
+    assert_eq!(t.sent_messages, 4, "{t:?}"); // ceil(500 * 6 / 960)
+    let (n, ok): (f64, bool) = eval(
+        &mut w,
+        Peer::Client(a),
+        "local ok = true for i, v in ticks do ok = ok and v == i end return #ticks, ok",
+    );
+    assert_eq!((n, ok), (500.0, true));
+}
+
+#[test]
+fn instances_travel_in_the_side_table() {
+    let mut w = world(
+        r#"
+        local part = Instance.new("Folder")
+        part.Name = "Door"
+        part.Parent = workspace
+        "#,
+    );
+    let a = join(
+        &mut w,
+        "Alice",
+        "touched = {} Api.Touched.connect(function(t) table.insert(touched, (t.part and t.part.Name or 'nil') .. t.n) end)",
+    );
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        local door = workspace:FindFirstChild("Door")
+        local hidden = Instance.new("Folder") hidden.Parent = game:GetService("ServerStorage")
+        Api.Touched.fireAll({ part = door, n = 1 })
+        Api.Touched.fireAll({ part = hidden, n = 2 })
+        Api.Touched.fireAll({ part = nil, n = 3 })
+        Api.Touched.fireAll({ part = door, n = 4 })
+        "#,
+    );
+    w.run_for(0.1).unwrap();
+    assert_no_errors(&w);
+    let report: String = eval(
+        &mut w,
+        Peer::Client(a),
+        "local r = Api.net:limitReport()[0] local t = {} for k, v in r or {} do table.insert(t, k .. '=' .. v) end return table.concat(t, ',')",
+    );
+    assert_eq!(report, "");
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Client(a), "return table.concat(touched, ',')"),
+        "Door1,nil2,nil3,Door4"
+    );
+}
+
+#[test]
+fn remote_functions_return_values_errors_and_time_out() {
+    let mut w = world(
+        r#"
+        Api.GetItem.onInvoke(function(player, id)
+            if id == 0 then error("no item 0") end
+            return { id = id, name = "item" .. id }
+        end)
+        pings = {}
+        "#,
+    );
+    let a = join(
+        &mut w,
+        "Alice",
+        r#"
+        Api.Ping.onInvoke(function(n) return n + 1 end)
+        results = {}
+        task.spawn(function()
+            local item, err = Api.GetItem.invoke(7)
+            table.insert(results, item and (item.name .. ":" .. item.id) or err)
+            local item2, err2 = Api.GetItem.invoke(0)
+            table.insert(results, tostring(item2) .. "|" .. tostring(err2))
+            local v, e = Api.Fail.invoke()
+            table.insert(results, tostring(v) .. "|" .. tostring(e))
+        end)
+        "#,
+    );
+    // Bob never answers pings.
+    let b = join(
+        &mut w,
+        "Bob",
+        "Api.Ping.onInvoke(function() task.wait(1000) return 0 end)",
+    );
+    w.run_for(0.5).unwrap();
+    let results = eval::<String>(&mut w, Peer::Client(a), "return table.concat(results, ',')");
+    assert!(results.starts_with("item7:7,nil|"), "{results}");
+    assert!(results.contains("no item 0"), "{results}");
+    assert!(results.ends_with("nil|no handler"), "{results}");
+    // The handler error was reported (default hook warns) and cleared here.
+    w.take_errors();
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        local P = game:GetService("Players")
+        for _, p in P:GetPlayers() do
+            task.spawn(function()
+                local v, err = Api.Ping.invoke(p, 41)
+                pings[p.Name] = tostring(v) .. "|" .. tostring(err)
+            end)
+        end
+        cancelled = nil
+        local cancel = Api.Ping.request(P:GetPlayers()[2], 1, function(v, err) cancelled = err end)
+        cancel()
+        "#,
+    );
+    w.run_for(0.3).unwrap();
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return pings.Alice"),
+        "42|nil"
+    );
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return cancelled"),
+        "cancelled"
+    );
+    assert!(eval::<Option<String>>(&mut w, Peer::Server, "return pings.Bob").is_none());
+    // timeout 0.5 s, one retry after 0.5 * 2 = 1 s: the server gives up at ~1.5 s.
+    w.run_for(1.5).unwrap();
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return pings.Bob"),
+        "nil|timeout"
+    );
+    // The retry was sent: two request messages went to Bob.
+    assert_eq!(
+        eval::<f64>(&mut w, Peer::Server, "return Api.net:stats().pendingCalls"),
+        0.0
+    );
+    // A player leaving completes its calls at once.
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        local bob = game:GetService("Players"):GetPlayers()[2]
+        task.spawn(function()
+            local v, err = Api.Ping.invoke(bob, 1)
+            pings.left = tostring(err)
+        end)
+        "#,
+    );
+    w.step().unwrap();
+    w.remove_player(b).unwrap();
+    w.step().unwrap();
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return pings.left"),
+        "player left"
+    );
+    let rtt: f64 = eval(
+        &mut w,
+        Peer::Server,
+        "return Api.net:stats().rtt.Ping.count",
+    );
+    assert!(rtt >= 1.0);
+    assert_no_errors(&w);
+}
+
+#[test]
+fn seventy_thousand_calls_in_flight() {
+    let mut w = world("");
+    let a = join(
+        &mut w,
+        "Alice",
+        "Api.Ping.onInvoke(function(n) return (n + 1) % 256 end)",
+    );
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        Api.net.config.byteBudget = 10000000
+        done, okCount = 0, 0
+        for i = 1, 70000 do
+            Api.Ping.request(game:GetService("Players"):GetPlayers()[1], i % 256, function(v, err)
+                done += 1
+                if v == (i % 256 + 1) % 256 then okCount += 1 end
+            end)
+        end
+        inFlight = Api.net:stats().pendingCalls
+        "#,
+    );
+    assert_eq!(
+        eval::<f64>(&mut w, Peer::Server, "return inFlight"),
+        70000.0
+    );
+    w.run_for(0.2).unwrap();
+    assert_no_errors(&w);
+    assert_eq!(
+        eval::<(f64, f64)>(&mut w, Peer::Server, "return done, okCount"),
+        (70000.0, 70000.0)
+    );
+    let _ = a;
+}
+
+#[test]
+fn handler_errors_are_isolated_and_reported_with_sampling_cap() {
+    let mut w = world(
+        r#"
+        handled = 0
+        errors = {}
+        Api.net:onError(function(info)
+            table.insert(errors, info)
+        end)
+        Api.Pick.connect(function(player, color)
+            if color == "Red" then error("red is banned") end
+            handled += 1
+        end)
+        "#,
+    );
+    let a = join(&mut w, "Alice", "");
+    run(
+        &mut w,
+        Peer::Client(a),
+        r#"for i = 1, 30 do Api.Pick.fire(if i % 2 == 0 then "Red" else "Green") end"#,
+    );
+    w.run_for(0.1).unwrap();
+    assert_no_errors(&w);
+    // 15 good messages ran although 15 handlers in the same batch raised.
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return handled"), 15.0);
+    // Rate cap: 10 reports per second by default.
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return #errors"), 10.0);
+    let (msg, tb, remote, player): (String, String, String, String) = eval(
+        &mut w,
+        Peer::Server,
+        "local e = errors[1] return e.message, e.traceback, e.remote, e.player.Name",
+    );
+    assert!(msg.contains("red is banned"), "{msg}");
+    assert!(!tb.is_empty());
+    assert_eq!((remote.as_str(), player.as_str()), ("Pick", "Alice"));
+    // Sampling: rate 0 reports nothing.
+    run(
+        &mut w,
+        Peer::Server,
+        "table.clear(errors) Api.net.config.errorSampleRate = 0",
+    );
+    w.run_for(1.1).unwrap();
+    run(&mut w, Peer::Client(a), r#"Api.Pick.fire("Red")"#);
+    w.run_for(0.1).unwrap();
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return #errors"), 0.0);
+}
+
+#[test]
+fn malicious_client_is_limited_and_others_are_unaffected() {
+    let mut w = world(
+        r#"
+        said = {}
+        Api.Chat.Say.connect(function(player, msg)
+            said[player.Name] = (said[player.Name] or 0) + 1
+        end)
+        picks = 0
+        Api.Pick.connect(function() picks += 1 end)
+        limited = {}
+        Api.net:onLimited(function(player, reason, remote)
+            limited[reason] = (limited[reason] or 0) + 1
+        end)
+        "#,
+    );
+    let good = join(&mut w, "Good", "");
+    let bad = join(&mut w, "Bad", "");
+    // The good player chats at its limit (5/s) during the whole attack.
+    run(
+        &mut w,
+        Peer::Client(good),
+        r#"task.spawn(function() for i = 1, 10 do Api.Chat.Say.fire({ text = "ok", from = 0 }) task.wait(0.2) end end)"#,
+    );
+    run(
+        &mut w,
+        Peer::Client(bad),
+        r#"
+        local remotes = game:GetService("ReplicatedStorage").SkyrocketRemotes
+        local R = remotes.Reliable
+        task.spawn(function()
+            for frame = 1, 120 do
+                R:FireServer(buffer.create(1000000))          -- huge buffer
+                R:FireServer("not a buffer", 5)               -- wrong types
+                local g = buffer.create(64)
+                for i = 0, 63 do buffer.writeu8(g, i, (i * 97 + frame) % 256) end
+                R:FireServer(g)                               -- garbage
+                local bad = buffer.create(3)                  -- Pick with tag 3 (3 variants)
+                buffer.writeu8(bad, 0, 4) buffer.writeu8(bad, 1, 1) buffer.writeu8(bad, 2, 3)
+                R:FireServer(bad)
+                for i = 1, 50 do Api.Chat.Say.fire({ text = "spam", from = 0 }) end  -- 10x flood
+                task.wait()
+            end
+        end)
+        "#,
+    );
+    let start = std::time::Instant::now();
+    w.run_for(2.0).unwrap();
+    let per_frame = start.elapsed().as_secs_f64() / 120.0;
+    eprintln!("attack: {:.3} ms of host time per frame", per_frame * 1e3);
+    assert_no_errors(&w);
+    let good_said = eval::<f64>(&mut w, Peer::Server, "return said.Good");
+    assert_eq!(good_said, 10.0);
+    // The flood got at most burst + rate * 2 s through.
+    let bad_said = eval::<f64>(&mut w, Peer::Server, "return said.Bad or 0");
+    assert!(bad_said <= 5.0 + 5.0 * 2.0 + 1.0, "{bad_said}");
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return picks"), 0.0);
+    let report: String = eval(
+        &mut w,
+        Peer::Server,
+        &format!(
+            "local r = Api.net:limitReport()[{bad}] local k = {{}} for reason, n in r do table.insert(k, reason) end table.sort(k) return table.concat(k, ',')"
+        ),
+    );
+    for reason in ["bytes", "decode", "malformed", "rate"] {
+        assert!(report.contains(reason), "{reason} missing from {report}");
+    }
+    assert!(eval::<bool>(
+        &mut w,
+        Peer::Server,
+        &format!("return Api.net:limitReport()[{good}] == nil")
+    ));
+    // With onLimit = "kick", the offender is removed.
+    run(
+        &mut w,
+        Peer::Server,
+        "Api.net.config.onLimit = 'kick' Api.net.config.kickThreshold = 1",
+    );
+    run(
+        &mut w,
+        Peer::Client(bad),
+        "for i = 1, 50 do Api.Chat.Say.fire({ text = 'spam', from = 0 }) end",
+    );
+    w.run_for(0.2).unwrap();
+    assert!(!w.players().contains(&bad));
+    assert!(w.players().contains(&good));
+}
+
+#[test]
+fn bandwidth_budget_defers_low_priority_first() {
+    let mut w = world("Api.net.config.bandwidthBudget = 100");
+    let a = join(
+        &mut w,
+        "Alice",
+        r#"
+        order = {}
+        Api.Bulk.connect(function(m) table.insert(order, "bulk" .. m.text) end)
+        Api.Chat.Broadcast.connect(function(m) table.insert(order, "hi" .. m.text) end)
+        "#,
+    );
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        for i = 1, 10 do Api.Bulk.fireAll({ text = tostring(i) .. "xxxxxxxxxxxxxxxxxxxxxxxxx", from = 1 }) end
+        Api.Chat.Broadcast.fireAll({ text = "!", from = 1 })
+        "#,
+    );
+    w.step().unwrap();
+    w.step().unwrap();
+    let first: String = eval(&mut w, Peer::Client(a), "return order[1]");
+    assert_eq!(first, "hi!");
+    let n_first: f64 = eval(&mut w, Peer::Client(a), "return #order");
+    assert!(n_first < 11.0, "{n_first}");
+    w.run_for(0.5).unwrap();
+    let all: String = eval(&mut w, Peer::Client(a), "return table.concat(order, ',')");
+    assert_eq!(all.matches("bulk").count(), 10, "{all}");
+    assert!(all.contains("bulk1x") && all.find("bulk1x") < all.find("bulk2x"));
+    // Every batch stayed under the budget (plus one oversize message at most).
+    let t = w.counters().get(RELIABLE, a, Direction::Down);
+    assert!(t.sent_messages >= 3, "{t:?}");
+}
+
+#[test]
+fn patterns_and_middleware() {
+    let mut w = world(
+        r#"
+        seen = {}
+        Api.net:subscribe("Chat.*", function(name, player, value) table.insert(seen, name) end)
+        Api.net:subscribe("(Pick|Move)", function(name) table.insert(seen, name) end)
+        Api.net:subscribe(">", function(name) table.insert(seen, "all:" .. name) end)
+        Api.net:use({ inbound = function(ctx) return ctx.value ~= "Blue" end })
+        Api.net:useNamespace("Chat", { inbound = function(ctx) ctx.value.text = string.upper(ctx.value.text) return true end })
+        texts = {}
+        Api.Chat.Say.connect(function(p, m) table.insert(texts, m.text) end)
+        Api.Chat.Say.use({ inbound = function(ctx) return ctx.value.text ~= "DROP" end })
+        "#,
+    );
+    let a = join(&mut w, "Alice", "");
+    run(
+        &mut w,
+        Peer::Client(a),
+        r#"
+        Api.Chat.Say.fire({ text = "hello", from = 0 })
+        Api.Chat.Say.fire({ text = "drop", from = 0 })
+        Api.Pick.fire("Green") Api.Pick.fire("Blue") Api.Move.fire(3)
+        "#,
+    );
+    w.run_for(0.1).unwrap();
+    assert_no_errors(&w);
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(texts, ',')"),
+        "HELLO"
+    );
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(seen, ',')"),
+        "Chat.Say,all:Chat.Say,Pick,all:Pick,Move,all:Move"
+    );
+    let m: bool = eval(
+        &mut w,
+        Peer::Server,
+        r#"local m = Api.net.Pattern.compile("Player(HP|MaxHP)Changed.*")
+        return m("PlayerHPChanged.x") and m("PlayerMaxHPChanged.y") and not m("PlayerXPChanged.x") and not m("PlayerHPChanged")"#,
+    );
+    assert!(m);
+}
+
+#[test]
+fn profiler_reports_bytes_calls_rates_and_queues() {
+    let mut w = world("Api.GetItem.onInvoke(function(p, id) return { id = id, name = 'x' } end)");
+    let a = join(
+        &mut w,
+        "Alice",
+        "task.spawn(function() for i = 1, 5 do Api.GetItem.invoke(i) end end)",
+    );
+    run(
+        &mut w,
+        Peer::Server,
+        "task.spawn(function() for i = 1, 120 do Api.Tick.fireAll(i) task.wait() end end)",
+    );
+    w.run_for(2.1).unwrap();
+    assert_no_errors(&w);
+    let (bytes, calls, rate, pbytes): (f64, f64, f64, f64) = eval(
+        &mut w,
+        Peer::Server,
+        &format!(
+            "local s = Api.net:stats() local t = s.remotes.Tick return t.bytesOut, t.callsOut, t.callsOutPerSecond, s.players[{a}].bytesOut"
+        ),
+    );
+    assert_eq!(calls, 120.0);
+    assert_eq!(bytes, 120.0 * 6.0);
+    assert!((50.0..=70.0).contains(&rate), "{rate}");
+    assert!(pbytes >= bytes);
+    let (count, avg, inb): (f64, f64, f64) = eval(
+        &mut w,
+        Peer::Client(a),
+        "local s = Api.net:stats() return s.rtt.GetItem.count, s.rtt.GetItem.average, s.remotes.GetItem.bytesIn",
+    );
+    assert_eq!(count, 5.0);
+    assert!(avg > 0.0 && avg < 0.2, "{avg}");
+    assert!(inb > 0.0);
+    run(
+        &mut w,
+        Peer::Server,
+        "Api.net.config.autoFlush = false for i = 1, 3 do Api.Tick.fireAll(i) end",
+    );
+    let depth: f64 = eval(
+        &mut w,
+        Peer::Server,
+        &format!("return Api.net:stats().queueDepth[{a}]"),
+    );
+    assert_eq!(depth, 3.0);
+    run(&mut w, Peer::Server, "Api.net:flush()");
+    let depth: f64 = eval(
+        &mut w,
+        Peer::Server,
+        &format!("return Api.net:stats().queueDepth[{a}] or 0"),
+    );
+    assert_eq!(depth, 0.0);
+}
+
+#[test]
+fn oversize_unreliable_is_refused_by_generation() {
+    let src = SCHEMA.replace(
+        "#[event(to_client, priority = 1)]\n    pub type Bulk = Chat;",
+        "#[event(to_client, unreliable)]\n    pub type Bulk = Big;",
+    ) + "#[derive(NetCodec)] pub struct Big { #[net(max_len = 5000)] pub b: Vec<u8> }";
+    let e = skyrocket_schema::parse_file_with_protocol(&src).unwrap_err();
+    assert!(
+        e[0].render("schema.rs")
+            .starts_with("schema.rs:41:14: error: unreliable event `Bulk` can be 5002 bytes"),
+        "{}",
+        e[0].render("schema.rs")
+    );
+}
