@@ -520,6 +520,16 @@ impl<'a> Dec<'a> {
                 };
                 self.seq(elem, &n, &cap, ty, path)
             }
+            Ty::Array { elem, len } if *len <= 8 && crate::encode::unrollable(elem) => {
+                let parts: Vec<String> = (1..=*len)
+                    .map(|k| self.value(elem, &path.lit(&format!("[{k}]"))))
+                    .collect();
+                let v = self.fresh("t");
+                let t = luau_type(self.schema, ty);
+                self.w
+                    .line(format!("local {v}: {t} = {{ {} }}", parts.join(", ")));
+                v
+            }
             Ty::Array { elem, len } => {
                 self.flush();
                 let n = len.to_string();
@@ -549,6 +559,28 @@ impl<'a> Dec<'a> {
                 let Some(def) = schema.get(name) else {
                     return "nil".into();
                 };
+                if let TypeKind::Enum(vs) = &def.kind {
+                    // A string enum: tag, then a name lookup.
+                    let f = self.fail("DepthLimit", path, &self.p(), &self.q_at(self.qoff));
+                    self.w.line(format!(
+                        "if d + {} > {} then {f} end",
+                        self.inline_depth + 1,
+                        def.max_depth
+                    ));
+                    let tag = self.bits(bits_for_count(vs.len() as u128), path);
+                    if vs.len() > 1 && !vs.len().is_power_of_two() {
+                        let f = self.fail("InvalidTag", path, &self.p(), &self.q_at(self.qoff));
+                        self.w
+                            .line(format!("if {tag} >= {} then {f} end", vs.len()));
+                    }
+                    let v = self.fresh("x");
+                    let sep = if self.large { "." } else { "_" };
+                    self.w.line(format!(
+                        "local {v}: {} = NAMES{sep}{name}[{tag} + 1]",
+                        def.wire_name
+                    ));
+                    return v;
+                }
                 let TypeKind::Struct(fields) = &def.kind else {
                     return "nil".into();
                 };

@@ -18,6 +18,11 @@ use crate::path::Path;
 use crate::types::{is_string_enum, luau_type};
 use crate::{neg, SAFE_INT};
 
+/// Whether a fixed array of this element type is unrolled (scalars only).
+pub fn unrollable(elem: &Ty) -> bool {
+    matches!(elem, Ty::Bool | Ty::Int(..) | Ty::Float(..) | Ty::Unit)
+}
+
 /// The encoder function of a named type: a local, or an entry of the
 /// `ENC` table in large schemas (Luau allows 200 locals per function).
 pub fn enc_fn(name: &str, large: bool) -> String {
@@ -478,6 +483,17 @@ impl<'a> Enc<'a> {
                 self.end_chunk();
                 self.w.close("end");
             }
+            Ty::Array { elem, len } if *len <= 8 && unrollable(elem) => {
+                let x = self.bind(expr, "arr");
+                let e = self.err(
+                    path,
+                    &format!("\"array length \" .. tostring(#{x}) .. \" is not {len}\""),
+                );
+                self.w.line(format!("if #{x} ~= {len} then {e} end"));
+                for k in 1..=*len {
+                    self.value(elem, &format!("{x}[{k}]"), &path.lit(&format!("[{k}]")));
+                }
+            }
             Ty::Array { elem, len } => {
                 let x = self.bind(expr, "arr");
                 let e = self.err(
@@ -512,15 +528,22 @@ impl<'a> Enc<'a> {
             Ty::Named(name) if self.inline.contains(name) => {
                 let x = self.bind(expr, "x");
                 let schema = self.schema;
-                if let Some(TypeDef {
-                    kind: TypeKind::Struct(fields),
-                    ..
-                }) = schema.get(name)
-                {
-                    for f in fields.encoded() {
-                        let access = field_access(&x, &f.wire_name);
-                        self.value(&f.ty, &access, &path.field(&f.wire_name));
+                match schema.get(name).map(|d| &d.kind) {
+                    Some(TypeKind::Struct(fields)) => {
+                        for f in fields.encoded() {
+                            let access = field_access(&x, &f.wire_name);
+                            self.value(&f.ty, &access, &path.field(&f.wire_name));
+                        }
                     }
+                    Some(TypeKind::Enum(vs)) => {
+                        let tag = self.fresh("tag");
+                        let sep = if self.large { "." } else { "_" };
+                        self.w.line(format!("local {tag} = TAGS{sep}{name}[{x}]"));
+                        let msg = self.err(path, &format!("\"unknown variant \" .. tostring({x})"));
+                        self.w.line(format!("if {tag} == nil then {msg} end"));
+                        self.bits(&tag, bits_for_count(vs.len() as u128));
+                    }
+                    None => {}
                 }
             }
             Ty::Named(name) => {

@@ -56,7 +56,6 @@ mod encode;
 pub mod hash;
 mod path;
 mod prelude;
-pub mod protocol;
 pub mod types;
 
 use std::fmt;
@@ -168,8 +167,8 @@ fn fields_have_instance(schema: &Schema, f: &Fields, seen: &mut Vec<String>) -> 
     f.encoded().any(|x| has_instance(schema, &x.ty, seen))
 }
 
-/// Struct types whose codecs are inlined at every use instead of called:
-/// non-recursive structs of at most [`INLINE_MAX_FIELDS`] fields whose named
+/// Types whose codecs are inlined at every use instead of called: enums
+/// of unit variants, and non-recursive structs of at most [`INLINE_MAX_FIELDS`] fields whose named
 /// fields are all inlinable too (so inlined code never calls a function and
 /// its nesting depth is static).
 pub(crate) fn inlinable(schema: &Schema) -> std::collections::HashSet<String> {
@@ -204,8 +203,11 @@ pub(crate) fn inlinable(schema: &Schema) -> std::collections::HashSet<String> {
             return false;
         };
         let TypeKind::Struct(fields) = &def.kind else {
-            memo.insert(name.to_owned(), false);
-            return false;
+            // Enums of unit variants (strings) are a tag lookup: inlined.
+            let r = matches!(&def.kind, TypeKind::Enum(vs) if !vs.is_empty())
+                && types::is_string_enum(def);
+            memo.insert(name.to_owned(), r);
+            return r;
         };
         if fields.encoded().count() > INLINE_MAX_FIELDS {
             memo.insert(name.to_owned(), false);
@@ -214,9 +216,27 @@ pub(crate) fn inlinable(schema: &Schema) -> std::collections::HashSet<String> {
         stack.push(name.to_owned());
         let mut names = vec![];
         for f in fields.encoded() {
-            named_in(&f.ty, &mut names);
+            match &f.ty {
+                Ty::Named(n) => names.push(n.clone()),
+                other => {
+                    // Named types behind options or collections stay calls:
+                    // inlining them nests branches that Luau's type solver
+                    // handles poorly in big modules.
+                    let mut nested = vec![];
+                    named_in(other, &mut nested);
+                    if !nested.is_empty() {
+                        memo.insert(name.to_owned(), false);
+                        return false;
+                    }
+                }
+            }
         }
-        let r = names.iter().all(|n| ok(schema, n, stack, memo));
+        let r = names.iter().all(|n| ok(schema, n, stack, memo))
+            && fields
+                .encoded()
+                .map(|f| weight(schema, &f.ty, 0))
+                .sum::<usize>()
+                <= INLINE_MAX_WEIGHT;
         stack.pop();
         memo.insert(name.to_owned(), r);
         r
@@ -232,6 +252,31 @@ pub(crate) fn inlinable(schema: &Schema) -> std::collections::HashSet<String> {
 
 /// Largest struct inlined at its uses.
 const INLINE_MAX_FIELDS: usize = 16;
+
+/// Largest number of leaf values an inlined struct may expand to.
+const INLINE_MAX_WEIGHT: usize = 16;
+
+/// Leaf values of `ty` once structs are expanded in place (bounded walk).
+fn weight(schema: &Schema, ty: &Ty, depth: u32) -> usize {
+    if depth > 8 {
+        return INLINE_MAX_WEIGHT + 1;
+    }
+    match ty {
+        Ty::Named(n) => match schema.get(n).map(|d| &d.kind) {
+            Some(TypeKind::Struct(f)) => f.encoded().map(|x| weight(schema, &x.ty, depth + 1)).sum(),
+            _ => 1,
+        },
+        Ty::Option(t) | Ty::Boxed(t) => 1 + weight(schema, t, depth + 1),
+        Ty::List { elem, .. } | Ty::Array { elem, .. } | Ty::Set { elem, .. } => {
+            1 + weight(schema, elem, depth + 1)
+        }
+        Ty::Map { key, value, .. } => {
+            1 + weight(schema, key, depth + 1) + weight(schema, value, depth + 1)
+        }
+        Ty::Tuple(ts) => ts.iter().map(|t| weight(schema, t, depth + 1)).sum(),
+        _ => 1,
+    }
+}
 
 /// Checks what the Luau representation needs beyond schema validation.
 fn check_luau(schema: &Schema) -> Vec<SchemaError> {

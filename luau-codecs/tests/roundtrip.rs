@@ -141,7 +141,7 @@ fn encode_errors_are_clear() {
             "msgs = {{ kind = 'Nope' }}",
             "Msg: unknown variant kind Nope",
         ),
-        ("team = 'Purple'", "Team: unknown variant Purple"),
+        ("team = 'Purple'", "Everything.team: unknown variant Purple"),
         ("tree = { value = 4, children = {} }", "Tree.value: value 4"),
     ];
     for (patch, want) in cases {
