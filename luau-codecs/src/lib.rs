@@ -56,6 +56,7 @@ mod encode;
 pub mod hash;
 mod path;
 mod prelude;
+pub mod protocol;
 pub mod types;
 
 use std::fmt;
