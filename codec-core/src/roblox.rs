@@ -228,7 +228,8 @@ pub fn read_vector2(
 
 /// Bits per smallest-three component (spec 5.1).
 pub const ROTATION_COMPONENT_BITS: u32 = 15;
-const ROTATION_COMPONENT_MAX: f64 = 32767.0;
+/// Highest smallest-three level: even, so a zero component is exactly level 16383.
+const ROTATION_COMPONENT_MAX: f64 = 32766.0;
 /// The half range `H` of a smallest-three component (spec 5.1): `1/sqrt(2)`
 /// correctly rounded to binary64, `0x3FE6A09E667F3BCD` = 0.7071067811865476
 /// (`std::f64::consts::FRAC_1_SQRT_2`). Note that `1 / math.sqrt(2)`
@@ -340,6 +341,9 @@ pub fn read_rotation(dec: &mut Decoder<'_>) -> Result<[[f32; 3]; 3], DecodeError
             continue;
         }
         let level = dec.read_bits(ROTATION_COMPONENT_BITS)? as f64;
+        if level > ROTATION_COMPONENT_MAX {
+            return Err(dec.fail(crate::error::DecodeErrorKind::OutOfRange));
+        }
         let c = level / ROTATION_COMPONENT_MAX * ROTATION_RANGE - ROTATION_HALF_RANGE;
         *slot = c;
         sum += c * c;

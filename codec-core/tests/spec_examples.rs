@@ -550,30 +550,30 @@ fn cframe_smallest_three() {
     // (name, rotation, the 6 bit-section bytes as laid out at the message end)
     let cases: [(&str, [[f32; 3]; 3], &str); 3] = [
         // Identity: t = 3 > 0, s = 4, q = (1, 0, 0, 0); largest = 0.
-        // Each zero component -> floor((0 + H) / (2H) * 32767 + 0.5) =
-        // floor(16383.5 + 0.5) = 16384 = 0x4000 (H/(2H) is exactly 0.5).
-        // Stream: 0 (2 bits) | 0x4000 << 2 | 0x4000 << 17 | 0x4000 << 32
-        //   = 0x0000_4000_8001_0000 -> stream bytes 00 00 01 80 00 40,
-        // reversed at the end of the message: 40 00 80 01 00 00.
-        ("identity", CFrame::IDENTITY.rotation, "40 00 80 01 00 00"),
+        // Each zero component -> floor((0 + H) / (2H) * 32766 + 0.5) =
+        // floor(16383 + 0.5) = 16383 = 0x3fff (H/(2H) is exactly 0.5).
+        // Stream: 0 (2 bits) | 0x3fff << 2 | 0x3fff << 17 | 0x3fff << 32
+        //   = 0x0000_3fff_7ffe_fffc -> stream bytes fc ff fe 7f ff 3f,
+        // reversed at the end of the message: 3f ff 7f fe ff fc.
+        ("identity", CFrame::IDENTITY.rotation, "3f ff 7f fe ff fc"),
         // 180° about Z: t = -1; R00 > R11 is false (equal), R11 > R22 false
         // -> last case: s = sqrt(1 + 1 + 1 + 1) * 2 = 4, q = (0, 0, 0, 1),
-        // largest = 3; w, x, y all 16384.
-        // Stream: 3 | 0x4000 << 2 | 0x4000 << 17 | 0x4000 << 32 = 0x0000_4000_8001_0003.
+        // largest = 3; w, x, y all 16383.
+        // Stream: 3 | 0x3fff << 2 | 0x3fff << 17 | 0x3fff << 32 = 0x0000_3fff_7ffe_ffff.
         (
             "180 deg about Z",
             [[-1.0, 0.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, 1.0]],
-            "40 00 80 01 00 03",
+            "3f ff 7f fe ff ff",
         ),
         // 90° about X: t = 1, s = sqrt(2) * 2, w = s/4 = 0.7071067811865476,
         // x = 2/s = 0.7071067811865475 (one ulp less); after normalizing w is
-        // still the larger: largest = 0. x -> floor(~1.0 * 32767 + 0.5) = 32767
-        // = 0x7fff; y, z -> 16384.
-        // Stream: 0 | 0x7fff << 2 | 0x4000 << 17 | 0x4000 << 32 = 0x0000_4000_8001_fffc.
+        // still the larger: largest = 0. x -> floor(~1.0 * 32766 + 0.5) = 32766
+        // = 0x7ffe; y, z -> 16383.
+        // Stream: 0 | 0x7ffe << 2 | 0x3fff << 17 | 0x3fff << 32 = 0x0000_3fff_7fff_fff8.
         (
             "90 deg about X",
             [[1.0, 0.0, 0.0], [0.0, 0.0, -1.0], [0.0, 1.0, 0.0]],
-            "40 00 80 01 ff fc",
+            "3f ff 7f ff ff f8",
         ),
     ];
     for (name, rotation, tail) in cases {
@@ -628,4 +628,37 @@ fn instance_side_table() {
     let (bytes, table) = enc.finish_with_instances();
     assert!(bytes.is_empty());
     assert_eq!(table, vec![a]);
+}
+
+/// The even maximum level puts zero exactly on a level (spec 5.1): the
+/// identity and half turns about an axis come back exact.
+#[test]
+fn identity_and_half_turns_decode_exactly() {
+    let rotations: [[[f32; 3]; 3]; 4] = [
+        CFrame::IDENTITY.rotation,
+        [[-1.0, 0.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, 1.0]],
+        [[-1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -1.0]],
+        [[1.0, 0.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, -1.0]],
+    ];
+    for rotation in rotations {
+        let cf = CFrame {
+            position: Vector3::new(1.0, 2.0, 3.0),
+            rotation,
+        };
+        let back = CFrame::from_bytes(&cf.to_bytes().unwrap()).unwrap();
+        assert_eq!(back.rotation, rotation);
+    }
+}
+
+/// Level 32767 does not exist (spec 5.1).
+#[test]
+fn rotation_level_above_maximum_is_out_of_range() {
+    let mut bytes = CFrame::IDENTITY.to_bytes().unwrap();
+    let last = bytes.len() - 1;
+    // The first component's 15 bits follow the 2-bit index in the last byte.
+    bytes[last] |= 0xfc;
+    bytes[last - 1] |= 0xff;
+    bytes[last - 2] |= 0x01;
+    let err = CFrame::from_bytes(&bytes).unwrap_err();
+    assert_eq!(err.kind(), skyrocket::DecodeErrorKind::OutOfRange);
 }

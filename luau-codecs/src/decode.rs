@@ -725,6 +725,11 @@ impl<'a> Dec<'a> {
                         ls.push(l);
                     }
                     self.check_bits(start, path);
+                    let f = self.fail("OutOfRange", path, &self.p(), &self.q_at(self.qoff));
+                    self.w.line(format!(
+                        "if {} > ROT_MAX or {} > ROT_MAX or {} > ROT_MAX then {f} end",
+                        ls[1], ls[2], ls[3]
+                    ));
                     parts.push(format!("decRot({})", ls.join(", ")));
                 }
                 self.w

@@ -177,13 +177,15 @@ end
 -- binary64 operation order.
 local HALF_RANGE = 0.7071067811865476
 local FULL_RANGE = 2 * HALF_RANGE
+-- Levels 0..=ROT_MAX: an even maximum puts 0 exactly on level ROT_MAX / 2.
+local ROT_MAX = 32766
 
 local function rotLevel(c: number): number
-    local l = math.floor((c + HALF_RANGE) / FULL_RANGE * 32767 + 0.5)
+    local l = math.floor((c + HALF_RANGE) / FULL_RANGE * ROT_MAX + 0.5)
     if l ~= l or l <= 0 then
         return 0
-    elseif l >= 32767 then
-        return 32767
+    elseif l >= ROT_MAX then
+        return ROT_MAX
     end
     return l
 end
@@ -238,9 +240,9 @@ local function encRot(m00: number, m01: number, m02: number, m10: number, m11: n
 end
 
 local function decRot(li: number, l1: number, l2: number, l3: number): (number, number, number, number, number, number, number, number, number)
-    local a = l1 / 32767 * FULL_RANGE - HALF_RANGE
-    local c = l2 / 32767 * FULL_RANGE - HALF_RANGE
-    local e = l3 / 32767 * FULL_RANGE - HALF_RANGE
+    local a = l1 / ROT_MAX * FULL_RANGE - HALF_RANGE
+    local c = l2 / ROT_MAX * FULL_RANGE - HALF_RANGE
+    local e = l3 / ROT_MAX * FULL_RANGE - HALF_RANGE
     local sum = 0 + a * a + c * c + e * e
     local big = math.sqrt(math.max(1 - sum, 0))
     local w, x, y, z

@@ -147,17 +147,17 @@ fn roblox() {
     check(
         cf.clone(),
         "CFrame.new(0, -0.0, 1)",
-        &format!("{pos} 40 00 80 01 00 00"),
+        &format!("{pos} 3f ff 7f fe ff fc"),
     );
     check(
         cf.clone(),
         "CFrame.new(0, -0.0, 1, -1, 0, 0, 0, -1, 0, 0, 0, 1)",
-        &format!("{pos} 40 00 80 01 00 03"),
+        &format!("{pos} 3f ff 7f fe ff ff"),
     );
     check(
         cf,
         "CFrame.new(0, -0.0, 1, 1, 0, 0, 0, 0, -1, 0, 1, 0)",
-        &format!("{pos} 40 00 80 01 ff fc"),
+        &format!("{pos} 3f ff 7f ff ff f8"),
     );
 }
 
