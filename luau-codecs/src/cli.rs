@@ -4,7 +4,13 @@
 //!   `<dir>/<Module>.luau` (default `Codecs`), the Luau codecs of every
 //!   `NetCodec` type in the schema;
 //! - `skyrocket check <schema.rs>` prints the encoded size bounds of every
-//!   type (bits and bytes).
+//!   type (bits and bytes);
+//! - `skyrocket sim <project-folder> [--clients N] [--seconds S] [--link P]
+//!   [--seed N]` runs a Rojo-style game folder in the embedded Roblox host
+//!   and prints its bandwidth and timing report. It is dispatched by the
+//!   binary (`src/main.rs`) to `skyrocket_sim::cli`, so this library and its
+//!   tests do not link the embedded Luau VM (the type-check tests link Luau's
+//!   analyzer, whose symbols clash with the VM's).
 //!
 //! Schema errors are printed as `file:line:col: error: message`.
 
@@ -17,7 +23,8 @@ use crate::{generate, GenOptions};
 
 const USAGE: &str = "usage:
   skyrocket gen <schema.rs> --out <dir> [--name <Module>]
-  skyrocket check <schema.rs>";
+  skyrocket check <schema.rs>
+  skyrocket sim <project-folder> [--clients N] [--seconds S] [--link PRESET] [--seed N]";
 
 /// Unreliable remote events drop payloads above this many bytes.
 const UNRELIABLE_LIMIT: u64 = 1000;
