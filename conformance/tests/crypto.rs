@@ -1070,3 +1070,30 @@ fn envelope_validates_its_arguments() {
     assert_eq!(sealed.len(), 1 + envelope::OVERHEAD);
     assert_eq!(env.call_method::<f64>("sendCounter", ()).unwrap(), 1.0);
 }
+
+/// The worked example in docs/encryption.md.
+#[test]
+fn envelope_layout_example_from_the_docs() {
+    let key = key_0_to_31();
+    let mut rust = envelope::Envelope::new(&key, 1, Direction::ServerToClient);
+    let sealed = rust.seal(Kind::Str("Chat"), b"hi");
+    // key id | counter 0 (u64 LE) | "hi" encrypted | tag
+    let doc = "01 0000000000000000 64e6 a0a6c4ca582b0f7ca89fd4d7f1d132db";
+    assert_eq!(hex::encode(&sealed), doc.replace(' ', ""));
+    // The same with the plain AEAD: nonce "S2C\0" || 0u64, aad 01 02 "Chat".
+    let aead = rust_encrypt(&key, b"S2C\0\0\0\0\0\0\0\0\0", b"hi", b"\x01\x02Chat");
+    assert_eq!(aead, sealed[9..]);
+    let (mut w, uid) = crypto_world(false);
+    let class = envelope_class(&mut w, Peer::Server);
+    let server = LuauEnvelope::new(w.server(), &class, &key, 1, Direction::ServerToClient);
+    assert_eq!(server.seal(Kind::Str("Chat"), b"hi"), sealed);
+    let class = envelope_class(&mut w, Peer::Client(uid));
+    let client = LuauEnvelope::new(
+        w.client(uid).unwrap(),
+        &class,
+        &key,
+        1,
+        Direction::ClientToServer,
+    );
+    assert_eq!(client.open(Kind::Str("Chat"), &sealed), Ok(b"hi".to_vec()));
+}
