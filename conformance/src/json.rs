@@ -107,7 +107,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Parses lowercase or uppercase hex.
 pub fn unhex(s: &str) -> Result<Vec<u8>, JsonError> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(JsonError(format!("odd-length hex {s:?}")));
     }
     (0..s.len())

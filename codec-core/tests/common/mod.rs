@@ -20,7 +20,7 @@ pub fn unhex(s: &str) -> Vec<u8> {
         .bytes()
         .filter(|b| !b.is_ascii_whitespace() && *b != b'_')
         .collect();
-    assert!(digits.len() % 2 == 0, "odd hex string {s:?}");
+    assert!(digits.len().is_multiple_of(2), "odd hex string {s:?}");
     digits
         .chunks(2)
         .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
