@@ -322,3 +322,18 @@ impl Node {
         }
     }
 }
+
+/// Writes the runtime modules ([`RUNTIME_FILES`]) under `out_dir` (creating
+/// `out_dir/Net/`), next to the generated API and codecs. For `skyrocket gen`.
+pub fn write_runtime(out_dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut written = Vec::new();
+    for (rel, src) in RUNTIME_FILES {
+        let path = out_dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, src)?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -88,3 +88,12 @@ mod net {
     let errors = check("Protocol", &bad);
     assert_eq!(errors.len(), 3, "{}", errors.join("\n"));
 }
+
+#[test]
+fn write_runtime_writes_every_module() {
+    let dir = std::env::temp_dir().join(format!("skyrocket-runtime-{}", std::process::id()));
+    let files = skyrocket_luau::protocol::write_runtime(&dir).unwrap();
+    assert_eq!(files.len(), RUNTIME_FILES.len());
+    assert!(dir.join("Net/init.luau").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
