@@ -4,7 +4,7 @@
 //! types, derive [`NetCodec`], and get encoders and decoders that produce the
 //! same bytes as the Luau codecs `skyrocket gen` writes from the same file.
 //!
-//! ```ignore
+//! ```
 //! use skyrocket::NetCodec;
 //!
 //! #[derive(NetCodec, Debug, PartialEq)]
@@ -37,3 +37,8 @@ pub use wire::{Decoder, Encoder};
 
 /// The schema IR, re-exported for derived code and tools.
 pub use skyrocket_schema as schema;
+
+/// The README's Rust example, compiled and run as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -192,13 +192,13 @@ fn enums() {
 fn roblox_types() {
     let v3 = Ty::Roblox(RobloxTy::Vector3(FloatEncoding::Full));
     assert_eq!(enc(v3, "Vector3.new(1, 2, 3)"), "0000803f0000004000004040");
-    // identity: largest = w (0), others level 16384: lo = 0x80010000, hi = 0x4000
+    // identity: largest = w (0), others level 16383 (spec 5.1), bit section 3f ff 7f fe ff fc
     assert_eq!(
         enc(
             Ty::Roblox(RobloxTy::CFrame { lossless: false }),
             "CFrame.new()"
         ),
-        "000000000000000000000000400080010000"
+        "0000000000000000000000003fff7ffefffc"
     );
     assert_eq!(
         enc(
