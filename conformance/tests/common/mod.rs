@@ -42,74 +42,56 @@ pub fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Decodes with the derived Rust type and re-encodes: must give `bytes` back.
+fn round_trip<T: NetCodec>(
+    bytes: &[u8],
+    instances: &[skyrocket::roblox::Instance],
+) -> Result<Vec<u8>, String> {
+    let mut dec = skyrocket::Decoder::with_instances(bytes, instances);
+    let value = T::decode(&mut dec).map_err(|e| e.to_string())?;
+    dec.finish().map_err(|e| e.to_string())?;
+    let mut enc = skyrocket::Encoder::new();
+    value.encode(&mut enc).map_err(|e| e.to_string())?;
+    Ok(enc.finish())
+}
+
+/// Decodes with the derived Rust type of that name (from the feature or the
+/// arena schema) and re-encodes.
 pub fn derive_round_trip(
     type_name: &str,
     bytes: &[u8],
     instances: &[skyrocket::roblox::Instance],
 ) -> Result<Vec<u8>, String> {
-    macro_rules! typed {
-        ($($t:ident),*) => {
+    macro_rules! by_name {
+        ($($module:ident :: $t:ident),* $(,)?) => {
             match type_name {
-                $(stringify!($t) => {
-                    let mut dec = skyrocket::Decoder::with_instances(bytes, instances);
-                    let value = features::$t::decode(&mut dec).map_err(|e| e.to_string())?;
-                    dec.finish().map_err(|e| e.to_string())?;
-                    let mut enc = skyrocket::Encoder::new();
-                    value.encode(&mut enc).map_err(|e| e.to_string())?;
-                    Ok(enc.finish())
-                })*
-                other => arena_round_trip(other, bytes, instances),
-            }
-        };
-    }
-    typed!(
-        Integers,
-        Floats,
-        Collections,
-        Marker,
-        Pair,
-        Shape,
-        Only,
-        Tree,
-        Expr,
-        RobloxValues,
-        WithSkip,
-        Everything
-    )
-}
-
-fn arena_round_trip(
-    type_name: &str,
-    bytes: &[u8],
-    instances: &[skyrocket::roblox::Instance],
-) -> Result<Vec<u8>, String> {
-    macro_rules! typed {
-        ($($t:ident),*) => {
-            match type_name {
-                $(stringify!($t) => {
-                    let mut dec = skyrocket::Decoder::with_instances(bytes, instances);
-                    let value = arena::$t::decode(&mut dec).map_err(|e| e.to_string())?;
-                    dec.finish().map_err(|e| e.to_string())?;
-                    let mut enc = skyrocket::Encoder::new();
-                    value.encode(&mut enc).map_err(|e| e.to_string())?;
-                    Ok(enc.finish())
-                })*
+                $(stringify!($t) => round_trip::<$module::$t>(bytes, instances),)*
                 other => Err(format!("no derived type {other}")),
             }
         };
     }
-    typed!(
-        MoveState,
-        PlayerState,
-        Snapshot,
-        Weapon,
-        ProjectileSpawned,
-        ItemStack,
-        Inventory,
-        ChatMessage,
-        ChatChannel,
-        InputFrame,
-        Interact
+    by_name!(
+        features::Integers,
+        features::Floats,
+        features::Collections,
+        features::Marker,
+        features::Pair,
+        features::Shape,
+        features::Only,
+        features::Tree,
+        features::Expr,
+        features::RobloxValues,
+        features::WithSkip,
+        features::Everything,
+        arena::MoveState,
+        arena::PlayerState,
+        arena::Snapshot,
+        arena::Weapon,
+        arena::ProjectileSpawned,
+        arena::ItemStack,
+        arena::Inventory,
+        arena::ChatMessage,
+        arena::ChatChannel,
+        arena::InputFrame,
+        arena::Interact,
     )
 }
