@@ -119,14 +119,16 @@ fn setup(runtime: bool) -> (World, Vec<u64>) {
     "#;
     let mut uids = Vec::new();
     for i in 0..CLIENTS {
-        let uid = w.add_player(&format!("P{i}")).unwrap();
+        uids.push(w.add_player(&format!("P{i}")).unwrap());
+    }
+    w.step().unwrap();
+    for &uid in &uids {
         w.run(
             Peer::Client(uid),
             &format!("RUNTIME = {runtime}\n{client}"),
             "StarterPlayerScripts.Main",
         )
         .unwrap();
-        uids.push(uid);
     }
     w.run_for(0.5).unwrap();
     assert!(w.errors().is_empty(), "{:#?}", w.errors());
