@@ -32,7 +32,7 @@ pub use error::{
     DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FieldPath, PathSegment,
 };
 /// `#[derive(NetCodec)]`: the derive macro (same name as the trait, like serde).
-pub use skyrocket_derive::NetCodec;
+pub use skyrocket_derive::{protocol, NetCodec};
 pub use wire::{Decoder, Encoder};
 
 /// The schema IR, re-exported for derived code and tools.

@@ -20,6 +20,7 @@ mod decode;
 mod encode;
 mod ir_tokens;
 mod item;
+mod protocol;
 
 /// Derives `skyrocket::NetCodec`. Field attributes: `#[net(range = LO..=HI)]`,
 /// `varint`, `half`, `quantize(min = A, max = B, step = S)`, `max_len = N`,
@@ -37,4 +38,13 @@ pub fn derive_net_codec(input: TokenStream) -> TokenStream {
             .collect::<proc_macro2::TokenStream>()
             .into(),
     }
+}
+
+/// Marks the protocol module of a schema: events and remote functions
+/// declared as type aliases with `#[event(...)]` / `#[function(...)]`
+/// (see `docs/runtime.md`). `skyrocket gen` reads the declarations from the
+/// source; in Rust the attribute removes them so the module compiles.
+#[proc_macro_attribute]
+pub fn protocol(_args: TokenStream, item: TokenStream) -> TokenStream {
+    protocol::expand(item.into()).into()
 }

@@ -171,3 +171,46 @@ pub struct Interact {
     /// Where on the part.
     pub hit: Vector3,
 }
+
+/// The remotes of the game: `skyrocket gen` turns these declarations into a
+/// typed Luau API (`Remotes.luau`) over the runtime (`Net/`).
+#[skyrocket::protocol]
+pub mod net {
+    use super::*;
+
+    /// Match state, every frame.
+    pub mod world {
+        /// The world snapshot, every frame to every player.
+        #[event(to_client, unreliable, splittable, priority = 200)]
+        pub type Snapshot = super::Snapshot;
+
+        /// A projectile appeared.
+        #[event(to_client, priority = 150)]
+        pub type ProjectileSpawned = super::ProjectileSpawned;
+    }
+
+    /// What players send.
+    pub mod player {
+        use super::*;
+
+        /// Client input, 30 frames a second at most.
+        #[event(to_server, unreliable, rate = 30, burst = 60)]
+        pub type Input = InputFrame;
+
+        /// Clicking a world object.
+        #[event(to_server, rate = 5, burst = 10)]
+        pub type Interact = super::Interact;
+
+        /// A chat line, relayed to the channel.
+        #[event(to_server, rate = 2, burst = 5)]
+        pub type Say = ChatMessage;
+
+        /// Chat lines as delivered.
+        #[event(to_client, priority = 50)]
+        pub type Chat = ChatMessage;
+
+        /// The player's inventory, on request.
+        #[function(to_server, timeout = 5, retries = 2, rate = 4)]
+        pub type GetInventory = fn(u8) -> Inventory;
+    }
+}

@@ -2,7 +2,9 @@
 //!
 //! - `skyrocket gen <schema.rs> --out <dir> [--name <Module>]` writes
 //!   `<dir>/<Module>.luau` (default `Codecs`), the Luau codecs of every
-//!   `NetCodec` type in the schema;
+//!   `NetCodec` type in the schema; when the schema declares a
+//!   `#[skyrocket::protocol]` module, also `<dir>/Remotes.luau` (the typed remote
+//!   API) and the runtime modules under `<dir>/Net/`;
 //! - `skyrocket check <schema.rs>` prints the encoded size bounds of every
 //!   type (bits and bytes);
 //! - `skyrocket sim <project-folder> [--clients N] [--seconds S] [--link P]
@@ -17,7 +19,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use skyrocket_schema::{Schema, SchemaError, Sizes};
+use skyrocket_schema::{Protocol, Schema, SchemaError, Sizes};
 
 use crate::{generate, GenOptions};
 
@@ -70,7 +72,7 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
     match cmd.as_str() {
         "gen" => {
             let out_dir = out_dir.ok_or_else(|| USAGE.to_owned())?;
-            let (schema, display) = load(&file)?;
+            let (schema, protocol, display) = load_with_protocol(&file)?;
             let module = generate(
                 &schema,
                 &GenOptions {
@@ -90,7 +92,7 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
                 module.schema_hash
             )
             .map_err(|e| e.to_string())?;
-            Ok(())
+            write_protocol(out, &schema, &protocol, &display, &out_dir, &name)
         }
         "check" => {
             let (schema, _) = load(&file)?;
@@ -111,10 +113,46 @@ fn render(errors: &[SchemaError], file: &str) -> String {
 }
 
 fn load(file: &Path) -> Result<(Schema, String), String> {
+    let (schema, _, display) = load_with_protocol(file)?;
+    Ok((schema, display))
+}
+
+fn load_with_protocol(file: &Path) -> Result<(Schema, Protocol, String), String> {
     let display = file.display().to_string();
     let source = std::fs::read_to_string(file).map_err(|e| format!("{display}: error: {e}"))?;
-    let schema = skyrocket_schema::parse_file(&source).map_err(|e| render(&e, &display))?;
-    Ok((schema, display))
+    let (schema, protocol) =
+        skyrocket_schema::parse_file_with_protocol(&source).map_err(|e| render(&e, &display))?;
+    Ok((schema, protocol, display))
+}
+
+/// Writes the typed remote API (`Remotes.luau`) and the runtime modules beside
+/// the codecs when the schema declares a protocol.
+fn write_protocol(
+    out: &mut dyn Write,
+    schema: &Schema,
+    protocol: &Protocol,
+    display: &str,
+    out_dir: &Path,
+    codec_module: &str,
+) -> Result<(), String> {
+    if protocol.is_empty() {
+        return Ok(());
+    }
+    let api = crate::protocol::generate_api(schema, protocol, codec_module)
+        .map_err(|e| e.render(display))?;
+    let path = out_dir.join("Remotes.luau");
+    std::fs::write(&path, api).map_err(|e| format!("{}: {e}", path.display()))?;
+    let runtime = crate::protocol::write_runtime(out_dir)
+        .map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    writeln!(
+        out,
+        "wrote {} ({} events, {} functions) and {} runtime modules",
+        path.display(),
+        protocol.events.len(),
+        protocol.functions.len(),
+        runtime.len()
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The `check` report: one line per type with min/max bits and bytes.
