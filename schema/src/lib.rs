@@ -13,8 +13,8 @@ pub mod validate;
 
 pub use error::SchemaError;
 pub use ir::*;
-pub use protocol::{validate_protocol, Protocol};
 #[cfg(feature = "parse")]
 pub use parse::{parse_derive_input, parse_file, parse_file_with_protocol, parse_protocol};
+pub use protocol::{validate_protocol, Protocol};
 pub use size::{can_be_zero_bits, size_of, type_size, SizeBounds, Sizes};
 pub use validate::validate;
