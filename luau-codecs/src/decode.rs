@@ -322,7 +322,9 @@ impl<'a> Dec<'a> {
                 let v = self.fresh("f");
                 let e = format!("{} + {l} * {}", lua_number(q.min), neg(&lua_number(q.step)));
                 match ft {
-                    FloatTy::F32 => self.w.line(format!("local {v} = roundF32({e})")),
+                    FloatTy::F32 => self
+                        .w
+                        .line(format!("local {v} = vector.create({e}, 0, 0).x")),
                     FloatTy::F64 => self.w.line(format!("local {v} = {e}")),
                 }
                 v

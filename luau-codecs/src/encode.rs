@@ -52,6 +52,12 @@ pub struct Enc<'a> {
     root: String,
     large: bool,
     inline: std::collections::HashSet<String>,
+    /// Deferred integer checks (condition, error statement), emitted
+    /// together by [`Enc::flush_checks`].
+    checks: Vec<(String, String)>,
+    /// Number of [`Enc::end_chunk`] calls: unchanged across a list element
+    /// means the element is one straight-line chunk.
+    barriers: usize,
 }
 
 impl<'a> Enc<'a> {
@@ -67,6 +73,29 @@ impl<'a> Enc<'a> {
             root: root.to_owned(),
             large,
             inline: crate::inlinable(schema),
+            checks: vec![],
+            barriers: 0,
+        }
+    }
+
+    /// Emits the deferred integer checks as one `if` (the common case: all
+    /// valid) that re-tests them in field order to raise the first error.
+    fn flush_checks(&mut self) {
+        let checks = std::mem::take(&mut self.checks);
+        match checks.len() {
+            0 => {}
+            1 => {
+                let (c, e) = &checks[0];
+                self.w.line(format!("if {c} then {e} end"));
+            }
+            _ => {
+                let conds: Vec<&str> = checks.iter().map(|(c, _)| c.as_str()).collect();
+                self.w.open(format!("if {} then", conds.join(" or ")));
+                for (c, e) in &checks {
+                    self.w.line(format!("if {c} then {e} end"));
+                }
+                self.w.close("end");
+            }
         }
     }
 
@@ -90,6 +119,8 @@ impl<'a> Enc<'a> {
     /// Ends the current straight-line run: pending bits pushed, `p`
     /// advanced, and the chunk's capacity check filled in.
     fn end_chunk(&mut self) {
+        self.barriers += 1;
+        self.flush_checks();
         self.flush_group();
         if self.pend > 0 {
             self.w.line(format!("p += {}", self.pend));
@@ -177,7 +208,14 @@ impl<'a> Enc<'a> {
         self.w.close("end");
     }
 
-    fn err(&self, path: &Path, msg: &str) -> String {
+    /// An error statement; deferred integer checks are emitted first so
+    /// errors keep their field order.
+    fn err(&mut self, path: &Path, msg: &str) -> String {
+        self.flush_checks();
+        self.err_stmt(path, msg)
+    }
+
+    fn err_stmt(&self, path: &Path, msg: &str) -> String {
         format!("encErr({}, {msg})", path.expr(&self.root))
     }
 
@@ -191,6 +229,11 @@ impl<'a> Enc<'a> {
         l
     }
 
+    /// Queues the check that `x` is an integer in `lo..=hi` (see
+    /// [`Enc::flush_checks`]). For `lo == 0` and `hi < 2^32` the test is
+    /// `bit32.band(x, mask) ~= x`: `bit32` truncates to an integer modulo
+    /// 2^32, so the result equals `x` exactly when `x` is an integer in
+    /// `0..=mask` (NaN, fractions, negatives and large values all differ).
     fn check_int(&mut self, x: &str, lo: i128, hi: i128, path: &Path) {
         let lo = lo.max(-SAFE_INT);
         let hi = hi.min(SAFE_INT);
@@ -198,12 +241,22 @@ impl<'a> Enc<'a> {
             "\"value \" .. tostring({x}) .. \" is not an integer in {}..={}\"",
             lo, hi
         );
-        let e = self.err(path, &msg);
-        self.w.line(format!(
-            "if {x} ~= {x} // 1 or {x} < {} or {x} > {} then {e} end",
-            neg(&lua_int(lo)),
-            neg(&lua_int(hi))
-        ));
+        let e = self.err_stmt(path, &msg);
+        let cond = if lo == 0 && hi < 1 << 32 {
+            let mask = (hi as u64 + 1).next_power_of_two() - 1;
+            if mask == hi as u64 {
+                format!("bit32.band({x}, {mask}) ~= {x}")
+            } else {
+                format!("bit32.band({x}, {mask}) ~= {x} or {x} > {hi}")
+            }
+        } else {
+            format!(
+                "{x} ~= {x} // 1 or {x} < {} or {x} > {}",
+                neg(&lua_int(lo)),
+                neg(&lua_int(hi))
+            )
+        };
+        self.checks.push((cond, e));
     }
 
     /// Writes the unsigned integer local `o` (exact, < 2^53) in `w` bits.
@@ -260,14 +313,14 @@ impl<'a> Enc<'a> {
             FloatEncoding::Half => {
                 let at = self.bytes(2);
                 let v = match ft {
-                    FloatTy::F32 => format!("toHalf(roundF32({x}))"),
+                    FloatTy::F32 => format!("toHalf(vector.create({x}, 0, 0).x)"),
                     FloatTy::F64 => format!("toHalf({x})"),
                 };
                 self.w.line(format!("buffer.writeu16(b, {at}, {v})"));
             }
             FloatEncoding::Quantized(q) => {
                 let v = match ft {
-                    FloatTy::F32 => format!("roundF32({x})"),
+                    FloatTy::F32 => format!("vector.create({x}, 0, 0).x"),
                     FloatTy::F64 => x.clone(),
                 };
                 let l = self.fresh("q");
@@ -360,6 +413,8 @@ impl<'a> Enc<'a> {
                 } else {
                     self.w.line(format!("local {g}, {z} = zigzag64({x})"));
                 }
+                // The varint loop only terminates for valid values.
+                self.flush_checks();
                 self.varint(&g, &z, it.bits());
             }
         }
@@ -406,6 +461,14 @@ impl<'a> Enc<'a> {
     /// Emits the encoding of `expr` (a Luau expression of the Luau
     /// representation of `ty`).
     pub fn value(&mut self, ty: &Ty, expr: &str, path: &Path) {
+        if !matches!(
+            ty,
+            Ty::Unit | Ty::Bool | Ty::Int(..) | Ty::Float(..) | Ty::Boxed(_) | Ty::Named(_)
+        ) {
+            // Length and field accesses raise on wrong values: earlier
+            // errors first.
+            self.flush_checks();
+        }
         match ty {
             Ty::Unit => {}
             Ty::Bool => {
@@ -477,11 +540,10 @@ impl<'a> Enc<'a> {
                 self.length(&n, *max_len, path);
                 self.end_chunk();
                 let i = self.fresh("i");
-                self.w.open(format!("for {i} = 1, {n} do"));
-                let elem_path = path.index(&i);
-                self.value(elem, &format!("{x}[{i}]"), &elem_path);
-                self.end_chunk();
-                self.w.close("end");
+                self.each(&i, &n, |e| {
+                    let elem_path = path.index(&i);
+                    e.value(elem, &format!("{x}[{i}]"), &elem_path);
+                });
             }
             Ty::Array { elem, len } if *len <= 8 && unrollable(elem) => {
                 let x = self.bind(expr, "arr");
@@ -503,11 +565,10 @@ impl<'a> Enc<'a> {
                 self.w.line(format!("if #{x} ~= {len} then {e} end"));
                 self.end_chunk();
                 let i = self.fresh("i");
-                self.w.open(format!("for {i} = 1, {len} do"));
-                let elem_path = path.index(&i);
-                self.value(elem, &format!("{x}[{i}]"), &elem_path);
-                self.end_chunk();
-                self.w.close("end");
+                self.each(&i, &len.to_string(), |e| {
+                    let elem_path = path.index(&i);
+                    e.value(elem, &format!("{x}[{i}]"), &elem_path);
+                });
             }
             Ty::Tuple(elems) => {
                 let x = self.bind(expr, "tup");
@@ -530,6 +591,7 @@ impl<'a> Enc<'a> {
                 let schema = self.schema;
                 match schema.get(name).map(|d| &d.kind) {
                     Some(TypeKind::Struct(fields)) => {
+                        self.flush_checks();
                         for f in fields.encoded() {
                             let access = field_access(&x, &f.wire_name);
                             self.value(&f.ty, &access, &path.field(&f.wire_name));
@@ -557,7 +619,45 @@ impl<'a> Enc<'a> {
         }
     }
 
+    /// A `for {i} = 1, {n}` loop whose body `body` emits. When the body is
+    /// one straight-line chunk (fixed maximum size per element), its
+    /// capacity check moves before the loop, sized for all `n` elements.
+    fn each(&mut self, i: &str, n: &str, body: impl FnOnce(&mut Self)) {
+        let before = self.w.placeholder();
+        self.w.open(format!("for {i} = 1, {n} do"));
+        let barriers = self.barriers;
+        body(self);
+        let hoisted = if self.barriers == barriers {
+            self.chunk.take()
+        } else {
+            None
+        };
+        self.end_chunk();
+        self.w.close("end");
+        if let Some(c) = hoisted {
+            if c.bytes + c.bits > 0 {
+                let mut parts = vec![];
+                if c.bytes > 0 {
+                    parts.push(format!("{n} * {}", c.bytes));
+                }
+                if c.bits > 0 {
+                    parts.push(format!("({n} * {} + 7) // 8", c.bits));
+                }
+                parts.push("4".into());
+                let need = self.fresh("need");
+                self.w.patch(
+                    before,
+                    format!(
+                        "local {need} = {}; if bp - p < {need} then b, bp = grow(b, p, bp, {need}) end",
+                        parts.join(" + ")
+                    ),
+                );
+            }
+        }
+    }
+
     fn map(&mut self, key: &Ty, value: Option<&Ty>, max_len: Option<u32>, expr: &str, path: &Path) {
+        self.flush_checks();
         let m = self.bind(expr, "map");
         let keys = self.fresh("keys");
         let n = self.fresh("n");
@@ -595,6 +695,8 @@ impl<'a> Enc<'a> {
     }
 
     fn roblox(&mut self, r: &RobloxTy, expr: &str, path: &Path) {
+        // Component accesses raise on a wrong value: earlier errors first.
+        self.flush_checks();
         let x = self.bind(expr, "x");
         match r {
             RobloxTy::Vector3(fe) | RobloxTy::Vector2(fe) => {

@@ -264,7 +264,9 @@ fn weight(schema: &Schema, ty: &Ty, depth: u32) -> usize {
     }
     match ty {
         Ty::Named(n) => match schema.get(n).map(|d| &d.kind) {
-            Some(TypeKind::Struct(f)) => f.encoded().map(|x| weight(schema, &x.ty, depth + 1)).sum(),
+            Some(TypeKind::Struct(f)) => {
+                f.encoded().map(|x| weight(schema, &x.ty, depth + 1)).sum()
+            }
             _ => 1,
         },
         Ty::Option(t) | Ty::Boxed(t) => 1 + weight(schema, t, depth + 1),

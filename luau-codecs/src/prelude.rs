@@ -9,7 +9,6 @@ local scratch: buffer = buffer.create(1024)
 local stagedP, stagedBp, stagedLen = 0, 0, 0
 local eInst: {any} = {}
 local eInstN = 0
-local f32tmp: buffer = buffer.create(4)
 
 local function grow(b: buffer, p: number, bp: number, need: number): (buffer, number)
     local old = buffer.len(b)
@@ -64,10 +63,8 @@ local function encErr(path: string, msg: string)
     error("skyrocket: cannot encode " .. path .. ": " .. msg, 0)
 end
 
-local function roundF32(v: number): number
-    buffer.writef32(f32tmp, 0, v)
-    return buffer.readf32(f32tmp, 0)
-end
+-- f32 rounding is `vector.create(x, 0, 0).x` inline: vector components
+-- are binary32 (round to nearest even, as buffer.writef32).
 
 local function roundEven(y: number): number
     local f = math.floor(y)
