@@ -42,6 +42,9 @@ pub struct Dec<'a> {
     large: bool,
     inline: std::collections::HashSet<String>,
     inline_depth: u32,
+    /// Deferred bit-section bounds checks: (byte cursor expression, bit
+    /// offset after the field, the field's `UnexpectedEnd` failure).
+    pending: Vec<(String, u64, String)>,
 }
 
 impl<'a> Dec<'a> {
@@ -57,6 +60,7 @@ impl<'a> Dec<'a> {
             large,
             inline: crate::inlinable(schema),
             inline_depth: 0,
+            pending: vec![],
         }
     }
 
@@ -81,15 +85,56 @@ impl<'a> Dec<'a> {
         }
     }
 
+    /// A failure statement. Bit-section bounds checks still pending run
+    /// first, so an earlier `UnexpectedEnd` wins as in the Rust decoder.
     fn fail(&self, kind: &str, path: &Path, p: &str, q: &str) -> String {
+        let f = Self::fail_stmt(kind, path, p, q);
+        if self.pending.is_empty() {
+            f
+        } else {
+            format!("{}; {f}", self.precise())
+        }
+    }
+
+    fn fail_stmt(kind: &str, path: &Path, p: &str, q: &str) -> String {
         let (t, idx) = path.template();
         let mut args = vec![lua_string(kind), lua_string(&t), p.to_owned(), q.to_owned()];
         args.extend(idx.into_iter().take(4));
         format!("fail({})", args.join(", "))
     }
 
+    /// The pending bounds checks one by one, in field order.
+    fn precise(&self) -> String {
+        self.pending
+            .iter()
+            .map(|(p, end, f)| {
+                format!("if {p} > E - bit32.rshift(q + {}, 3) then {f} end", end + 7)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Emits the pending bounds checks as one test (bounds only shrink as
+    /// the bit section grows, so the last field's check covers the run),
+    /// falling back to the precise checks to name the first failing field.
+    fn flush_bits(&mut self) {
+        let Some((p, end, f)) = self.pending.last().cloned() else {
+            return;
+        };
+        self.w
+            .line(format!("lim = E - bit32.rshift(q + {}, 3)", end + 7));
+        if self.pending.len() == 1 {
+            self.w.line(format!("if {p} > lim then {f} end"));
+        } else {
+            let precise = self.precise();
+            self.w.line(format!("if {p} > lim then {precise} end"));
+        }
+        self.pending.clear();
+    }
+
     /// Makes the static offsets real (before control flow).
     fn flush(&mut self) {
+        self.flush_bits();
         if self.pend > 0 {
             self.w.line(format!("p += {}", self.pend));
             self.pend = 0;
@@ -103,6 +148,7 @@ impl<'a> Dec<'a> {
 
     /// Checks and reserves `n` byte-section bytes; returns their position.
     fn bytes(&mut self, n: u64, path: &Path) -> String {
+        self.flush_bits();
         let f = self.fail("UnexpectedEnd", path, &self.p(), &self.q_at(self.qoff));
         self.w
             .line(format!("if p + {} > lim then {f} end", self.pend + n));
@@ -147,11 +193,14 @@ impl<'a> Dec<'a> {
         l
     }
 
+    /// Queues the bounds check of a bit field that started at `start` and
+    /// ends at the current offset (see [`Dec::flush_bits`]).
     fn check_bits(&mut self, start: u64, path: &Path) {
-        self.w
-            .line(format!("lim = E - bit32.rshift(q + {}, 3)", self.qoff + 7));
-        let f = self.fail("UnexpectedEnd", path, &self.p(), &self.q_at(start));
-        self.w.line(format!("if {} > lim then {f} end", self.p()));
+        let f = Self::fail_stmt("UnexpectedEnd", path, &self.p(), &self.q_at(start));
+        self.pending.push((self.p(), self.qoff, f));
+        if self.pending.len() >= 8 {
+            self.flush_bits();
+        }
     }
 
     /// Reads `w` (<= 53) bits into a fresh local (checked).
@@ -314,11 +363,13 @@ impl<'a> Dec<'a> {
             }
             FloatEncoding::Quantized(q) => {
                 let l = self.sized(q.bits(), path);
-                let f = self.fail("OutOfRange", path, &self.p(), &self.q_at(self.qoff));
-                self.w.line(format!(
-                    "if {l} >= {} then {f} end",
-                    lua_number(q.levels() as f64)
-                ));
+                if (q.levels() as f64) < 2f64.powi(q.bits() as i32) {
+                    let f = self.fail("OutOfRange", path, &self.p(), &self.q_at(self.qoff));
+                    self.w.line(format!(
+                        "if {l} >= {} then {f} end",
+                        lua_number(q.levels() as f64)
+                    ));
+                }
                 let v = self.fresh("f");
                 let e = format!("{} + {l} * {}", lua_number(q.min), neg(&lua_number(q.step)));
                 match ft {
@@ -627,6 +678,9 @@ impl<'a> Dec<'a> {
     }
 
     fn seq(&mut self, elem: &Ty, n: &str, cap: &str, ty: &Ty, path: &Path) -> String {
+        if matches!(elem, Ty::Bool) {
+            return self.bools(n, cap, ty, path);
+        }
         let t = luau_type(self.schema, ty);
         let v = self.fresh("l");
         self.w
@@ -636,6 +690,54 @@ impl<'a> Dec<'a> {
         let x = self.value(elem, &path.index(&i));
         self.flush();
         self.w.line(format!("{v}[{i}] = {x}"));
+        self.w.close("end");
+        v
+    }
+
+    /// A sequence of `n` bools (offsets flushed): one bounds check for the
+    /// whole run (per element only to name the failing one), then up to 24
+    /// bools per 32-bit window read.
+    fn bools(&mut self, n: &str, cap: &str, ty: &Ty, path: &Path) -> String {
+        let t = luau_type(self.schema, ty);
+        let i = self.fresh("i");
+        let f = Self::fail_stmt(
+            "UnexpectedEnd",
+            &path.index(&i),
+            "p",
+            &format!("q + {i} - 1"),
+        );
+        self.w
+            .line(format!("lim = E - bit32.rshift(q + {n} + 7, 3)"));
+        self.w.open("if p > lim then");
+        self.w.open(format!("for {i} = 1, {n} do"));
+        self.w.line(format!(
+            "if p > E - bit32.rshift(q + {i} + 7, 3) then {f} end"
+        ));
+        self.w.close("end");
+        self.w.close("end");
+        let v = self.fresh("l");
+        self.w
+            .line(format!("local {v}: {t} = table.create({cap}) :: any"));
+        let k = self.fresh("k");
+        let a = self.fresh("a");
+        let wv = self.fresh("w");
+        let last = self.fresh("last");
+        let j = self.fresh("j");
+        self.w.line(format!("local {k} = 1"));
+        self.w.open(format!("while {k} <= {n} do"));
+        self.w
+            .line(format!("local {a} = E - 4 - bit32.rshift(q, 3)"));
+        self.w.line(format!(
+            "local {wv} = bit32.rshift(bit32.byteswap(if {a} >= 0 then buffer.readu32(b, {a}) else rwin(b, {a})), bit32.band(q, 7))"
+        ));
+        self.w
+            .line(format!("local {last} = math.min({k} + 23, {n})"));
+        self.w.open(format!("for {j} = {k}, {last} do"));
+        self.w.line(format!("{v}[{j}] = bit32.band({wv}, 1) ~= 0"));
+        self.w.line(format!("{wv} = bit32.rshift({wv}, 1)"));
+        self.w.close("end");
+        self.w.line(format!("q += {last} - {k} + 1"));
+        self.w.line(format!("{k} = {last} + 1"));
         self.w.close("end");
         v
     }
@@ -828,6 +930,7 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
     match &def.kind {
         TypeKind::Struct(fields) => {
             let rec = d.record(fields, None, &root);
+            d.flush_bits();
             d.w.line("dDepth = d - 1");
             let (p, q) = (d.p(), d.q_at(d.qoff));
             d.w.line(format!("return {rec}, {p}, {q}"));
@@ -848,6 +951,7 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
                 d.w.line(f);
                 d.w.line("error(\"unreachable\")");
             } else if is_string_enum(def) {
+                d.flush_bits();
                 d.w.line("dDepth = d - 1");
                 let (p, q) = (d.p(), d.q_at(d.qoff));
                 let sep = if large { "." } else { "_" };
@@ -870,6 +974,7 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
                         Some(&var.wire_name),
                         &root.field(&var.wire_name),
                     );
+                    d.flush_bits();
                     d.w.line("dDepth = d - 1");
                     let (p, q) = (d.p(), d.q_at(d.qoff));
                     d.w.line(format!("return {rec}, {p}, {q}"));

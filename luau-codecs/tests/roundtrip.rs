@@ -423,3 +423,46 @@ fn inlined_structs_keep_paths_and_depth_checks() {
     let e = try_decode(&lua, &codec, "HoldsTight", &[0x01]).unwrap();
     assert!(e.starts_with("HoldsTight.t: DepthLimit"), "{e}");
 }
+
+#[test]
+fn deferred_bounds_checks_name_the_first_failing_field() {
+    let lua = vm();
+    let s = Schema {
+        types: vec![
+            strukt("B", vec![field("flags", list(Ty::Bool, Some(15)))]),
+            strukt(
+                "T",
+                vec![
+                    field("a", range(IntTy::U8, 0, 5)),
+                    field("b", range(IntTy::U8, 0, 20)),
+                    field("c", Ty::Bool),
+                ],
+            ),
+        ],
+    };
+    let codec = load(&lua, &s);
+    // 15 bools claimed, 4 fit after the 4-bit length: the fifth fails
+    let e = try_decode(&lua, &codec, "B", &[0x0f]).unwrap();
+    assert_eq!(e, "B.flags[5]: UnexpectedEnd at byte 0 (bit-section bit 8)");
+    // 4 bools: 0b1010 then length 4 = 0b0100 -> 0xa4
+    assert_eq!(try_decode(&lua, &codec, "B", &[0xa4]), None);
+    let v: String = run(
+        &lua,
+        &codec,
+        "local v = Codec.B.decode(buffer.fromstring('\\164')); local t = {} for i, f in v.flags do t[i] = if f then '1' else '0' end return table.concat(t)",
+    );
+    assert_eq!(v, "0101");
+    // a = 7: out of range before anything runs out
+    let e = try_decode(&lua, &codec, "T", &[0x07]).unwrap();
+    assert_eq!(e, "T.a: OutOfRange at byte 0 (bit-section bit 3)");
+    // nothing at all: a runs out first
+    let e = try_decode(&lua, &codec, "T", &[]).unwrap();
+    assert_eq!(e, "T.a: UnexpectedEnd at byte 0 (bit-section bit 0)");
+    // a = 1, b = 21 (out of range), c missing: b's range error comes first
+    let e = try_decode(&lua, &codec, "T", &[0xa9]).unwrap();
+    assert_eq!(e, "T.b: OutOfRange at byte 0 (bit-section bit 8)");
+    // b = 20, c missing
+    let e = try_decode(&lua, &codec, "T", &[0xa1]).unwrap();
+    assert_eq!(e, "T.c: UnexpectedEnd at byte 0 (bit-section bit 8)");
+    assert_eq!(try_decode(&lua, &codec, "T", &[0x01, 0xa1]), None);
+}
