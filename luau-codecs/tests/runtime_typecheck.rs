@@ -10,11 +10,22 @@ const ROBLOX_DEFS: &str = concat!(
 
 use skyrocket_luau::protocol::{generate_api, RUNTIME_FILES};
 
-fn check(name: &str, source: &str) -> Vec<String> {
+/// The full Roblox definitions live beside the checkout (`../shared`), which
+/// a user's fresh clone does not have: the tests that need them say so and
+/// skip there.
+fn roblox_defs() -> Option<String> {
+    match std::fs::read_to_string(ROBLOX_DEFS) {
+        Ok(defs) => Some(defs),
+        Err(e) => {
+            eprintln!("skipped: the full Roblox definitions ({ROBLOX_DEFS}) are not here: {e}");
+            None
+        }
+    }
+}
+
+fn check(name: &str, source: &str, defs: &str) -> Vec<String> {
     let mut checker = luau_analyze::Checker::new().expect("checker");
-    checker
-        .add_definitions(&std::fs::read_to_string(ROBLOX_DEFS).expect("roblox definitions"))
-        .expect("definitions load");
+    checker.add_definitions(defs).expect("definitions load");
     let result = checker.check(source).expect("check runs");
     result
         .errors()
@@ -34,10 +45,13 @@ fn check(name: &str, source: &str) -> Vec<String> {
 
 #[test]
 fn runtime_modules_are_strict_clean() {
+    let Some(defs) = roblox_defs() else {
+        return;
+    };
     let mut errors = Vec::new();
     for (path, src) in RUNTIME_FILES {
         assert!(src.starts_with("--!strict"), "{path}");
-        errors.extend(check(path, src));
+        errors.extend(check(path, src, &defs));
     }
     assert!(
         errors.is_empty(),
@@ -49,6 +63,9 @@ fn runtime_modules_are_strict_clean() {
 
 #[test]
 fn generated_api_is_strict_clean_and_enforces_types() {
+    let Some(defs) = roblox_defs() else {
+        return;
+    };
     let src = r#"
 use skyrocket::NetCodec;
 #[derive(NetCodec)]
@@ -78,14 +95,14 @@ mod net {
         .replace("{ Net.RemoteSpec }", "{ any }")
         .replace("require(script.Parent.Net)", "(nil :: any)")
         .replace("require(script.Parent[\"Codecs\"])", "(nil :: any)");
-    let errors = check("Protocol", &api);
+    let errors = check("Protocol", &api, &defs);
     assert!(errors.is_empty(), "{}\n{api}", errors.join("\n"));
     // Misuse is caught by the checker.
     let bad = api.replace(
         "\nreturn Api\n",
         "\nApi.Chat.Say.fireAll({ text = 5 })\nApi.Move.fire(\"fast\")\nlocal c: Chat? = Api.Chat.Ask.invoke(\"x\")\nreturn Api\n",
     );
-    let errors = check("Protocol", &bad);
+    let errors = check("Protocol", &bad, &defs);
     assert_eq!(errors.len(), 3, "{}", errors.join("\n"));
 }
 
