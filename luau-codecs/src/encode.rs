@@ -325,11 +325,22 @@ impl<'a> Enc<'a> {
                 };
                 let l = self.fresh("q");
                 let top = (q.levels() - 1) as f64;
-                self.w.line(format!(
-                    "local {l} = math.floor(({v} - {}) / {} + 0.5)",
-                    neg(&lua_number(q.min)),
-                    neg(&lua_number(q.step))
-                ));
+                // Dividing by a power of two equals multiplying by its
+                // (exact) reciprocal: both round the exact quotient once.
+                let (m, f) = frexp(q.step);
+                let scale = if m == 0.5 && (-1000..=1000).contains(&f) {
+                    format!("* {}", lua_number(1.0 / q.step))
+                } else {
+                    format!("/ {}", neg(&lua_number(q.step)))
+                };
+                // `x - 0` is `x` for every x (-0 - 0 is -0).
+                let off = if q.min == 0.0 && q.min.is_sign_positive() {
+                    v
+                } else {
+                    format!("({v} - {})", neg(&lua_number(q.min)))
+                };
+                self.w
+                    .line(format!("local {l} = math.floor({off} {scale} + 0.5)"));
                 self.w.line(format!(
                     "if {l} ~= {l} or {l} <= 0 then {l} = 0 elseif {l} >= {t} then {l} = {t} end",
                     t = lua_number(top)
@@ -848,4 +859,34 @@ pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
     }
     w.line("return b, p, acc, na, bp");
     w.close("end");
+}
+
+/// `(m, e)` with `x = m * 2^e` and `0.5 <= |m| < 1` for finite non-zero
+/// normal `x`; `(x, 0)` otherwise.
+fn frexp(x: f64) -> (f64, i32) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    if exp == 0 {
+        return (x, 0);
+    }
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exp - 1022)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frexp;
+
+    #[test]
+    fn frexp_finds_powers_of_two() {
+        assert_eq!(frexp(0.015625), (0.5, -5));
+        assert_eq!(frexp(4.0), (0.5, 3));
+        assert_eq!(frexp(0.0625).0, 0.5);
+        assert_ne!(frexp(0.006135923151542565).0, 0.5);
+        assert_ne!(frexp(-0.5).0, 0.5);
+        assert_eq!(frexp(0.0), (0.0, 0));
+    }
 }
