@@ -42,6 +42,8 @@ pub struct Dec<'a> {
     large: bool,
     inline: std::collections::HashSet<String>,
     inline_depth: u32,
+    /// Largest depth this decoder is entered at, when statically bounded.
+    entry: Option<u32>,
     /// Deferred bit-section bounds checks: (byte cursor expression, bit
     /// offset after the field, the field's `UnexpectedEnd` failure).
     pending: Vec<(String, u64, String)>,
@@ -60,8 +62,14 @@ impl<'a> Dec<'a> {
             large,
             inline: crate::inlinable(schema),
             inline_depth: 0,
+            entry: None,
             pending: vec![],
         }
+    }
+
+    /// Whether `d + k <= max` holds for every entry depth `d`.
+    fn depth_ok(&self, k: u32, max: u32) -> bool {
+        matches!(self.entry, Some(e) if e.saturating_add(k) <= max)
     }
 
     fn fresh(&mut self, base: &str) -> String {
@@ -614,12 +622,14 @@ impl<'a> Dec<'a> {
                 };
                 if let TypeKind::Enum(vs) = &def.kind {
                     // A string enum: tag, then a name lookup.
-                    let f = self.fail("DepthLimit", path, &self.p(), &self.q_at(self.qoff));
-                    self.w.line(format!(
-                        "if d + {} > {} then {f} end",
-                        self.inline_depth + 1,
-                        def.max_depth
-                    ));
+                    if !self.depth_ok(self.inline_depth + 1, def.max_depth) {
+                        let f = self.fail("DepthLimit", path, &self.p(), &self.q_at(self.qoff));
+                        self.w.line(format!(
+                            "if d + {} > {} then {f} end",
+                            self.inline_depth + 1,
+                            def.max_depth
+                        ));
+                    }
                     let tag = self.bits(bits_for_count(vs.len() as u128), path);
                     if vs.len() > 1 && !vs.len().is_power_of_two() {
                         let f = self.fail("InvalidTag", path, &self.p(), &self.q_at(self.qoff));
@@ -640,11 +650,13 @@ impl<'a> Dec<'a> {
                 // Inlined struct: the depth check of its decoder, then its
                 // fields, built with one constructor.
                 self.inline_depth += 1;
-                let f = self.fail("DepthLimit", path, &self.p(), &self.q_at(self.qoff));
-                self.w.line(format!(
-                    "if d + {} > {} then {f} end",
-                    self.inline_depth, def.max_depth
-                ));
+                if !self.depth_ok(self.inline_depth, def.max_depth) {
+                    let f = self.fail("DepthLimit", path, &self.p(), &self.q_at(self.qoff));
+                    self.w.line(format!(
+                        "if d + {} > {} then {f} end",
+                        self.inline_depth, def.max_depth
+                    ));
+                }
                 let rec = self.record(fields, None, path);
                 self.inline_depth -= 1;
                 let v = self.fresh("x");
@@ -926,6 +938,10 @@ impl<'a> Dec<'a> {
 pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool) {
     let t = &def.wire_name;
     let mut d = Dec::new(schema, large);
+    d.entry = crate::entry_depths(schema)
+        .get(&def.name)
+        .copied()
+        .flatten();
     let root = Path::new();
     match &def.kind {
         TypeKind::Struct(fields) => {
@@ -992,10 +1008,12 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
     ));
     w.line("local d = dDepth + 1");
     w.line("dDepth = d");
-    w.line(format!(
-        "if d > {} then fail(\"DepthLimit\", \"\", p, q) end",
-        def.max_depth
-    ));
+    if !d.depth_ok(0, def.max_depth) {
+        w.line(format!(
+            "if d > {} then fail(\"DepthLimit\", \"\", p, q) end",
+            def.max_depth
+        ));
+    }
     w.line("local lim = E - bit32.rshift(q + 7, 3)");
     if d.used_window {
         w.line("local wa, wx, ws = 0, 0, 0");

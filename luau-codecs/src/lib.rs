@@ -168,6 +168,102 @@ fn fields_have_instance(schema: &Schema, f: &Fields, seen: &mut Vec<String>) -> 
     f.encoded().any(|x| has_instance(schema, &x.ty, seen))
 }
 
+/// Named types in `ty` (through options, collections and tuples).
+fn named_types(ty: &Ty, out: &mut Vec<String>) {
+    match ty {
+        Ty::Named(n) => out.push(n.clone()),
+        Ty::Option(t) | Ty::Boxed(t) => named_types(t, out),
+        Ty::List { elem, .. } | Ty::Array { elem, .. } | Ty::Set { elem, .. } => {
+            named_types(elem, out)
+        }
+        Ty::Map { key, value, .. } => {
+            named_types(key, out);
+            named_types(value, out);
+        }
+        Ty::Tuple(ts) => ts.iter().for_each(|t| named_types(t, out)),
+        _ => {}
+    }
+}
+
+/// For every type, the largest nesting depth its decoder can be entered
+/// at (1 for a message's root value), over every schema type as a root;
+/// `None` when a recursive type can reach it (no static bound). Depth checks
+/// that cannot fail within this bound are left out of generated decoders.
+pub(crate) fn entry_depths(schema: &Schema) -> std::collections::HashMap<String, Option<u32>> {
+    use std::collections::{HashMap, HashSet};
+    let mut children: HashMap<&str, Vec<String>> = HashMap::new();
+    for def in &schema.types {
+        let mut out = vec![];
+        match &def.kind {
+            TypeKind::Struct(f) => f.encoded().for_each(|x| named_types(&x.ty, &mut out)),
+            TypeKind::Enum(vs) => vs
+                .iter()
+                .flat_map(|v| v.fields.encoded())
+                .for_each(|x| named_types(&x.ty, &mut out)),
+        }
+        out.retain(|n| schema.get(n).is_some());
+        children.insert(&def.name, out);
+    }
+    // Types reachable from `from` (excluding `from` unless via a cycle).
+    let reach = |from: &str| -> HashSet<String> {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut stack: Vec<String> = children.get(from).cloned().unwrap_or_default();
+        while let Some(n) = stack.pop() {
+            if seen.insert(n.clone()) {
+                stack.extend(children.get(n.as_str()).cloned().unwrap_or_default());
+            }
+        }
+        seen
+    };
+    let mut unbounded: HashSet<String> = HashSet::new();
+    for def in &schema.types {
+        let r = reach(&def.name);
+        if r.contains(&def.name) {
+            unbounded.insert(def.name.clone());
+            unbounded.extend(r);
+        }
+    }
+    let mut parents: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (p, cs) in &children {
+        for c in cs {
+            parents.entry(c.as_str()).or_default().push(p);
+        }
+    }
+    fn depth<'a>(
+        n: &'a str,
+        parents: &HashMap<&'a str, Vec<&'a str>>,
+        memo: &mut HashMap<&'a str, u32>,
+    ) -> u32 {
+        if let Some(&d) = memo.get(n) {
+            return d;
+        }
+        let d = parents
+            .get(n)
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| depth(p, parents, memo).saturating_add(1))
+                    .max()
+                    .unwrap_or(1)
+            })
+            .unwrap_or(1);
+        memo.insert(n, d);
+        d
+    }
+    let mut memo = HashMap::new();
+    schema
+        .types
+        .iter()
+        .map(|def| {
+            let d = if unbounded.contains(&def.name) {
+                None
+            } else {
+                Some(depth(&def.name, &parents, &mut memo))
+            };
+            (def.name.clone(), d)
+        })
+        .collect()
+}
+
 /// Types whose codecs are inlined at every use instead of called: enums
 /// of unit variants, and non-recursive structs of at most [`INLINE_MAX_FIELDS`] fields whose named
 /// fields are all inlinable too (so inlined code never calls a function and

@@ -466,3 +466,52 @@ fn deferred_bounds_checks_name_the_first_failing_field() {
     assert_eq!(e, "T.c: UnexpectedEnd at byte 0 (bit-section bit 8)");
     assert_eq!(try_decode(&lua, &codec, "T", &[0x01, 0xa1]), None);
 }
+
+#[test]
+fn static_depth_bounds_keep_every_reachable_depth_limit() {
+    let lua = vm();
+    let mut c = strukt("C", vec![field("v", int(IntTy::U8))]);
+    c.max_depth = 2;
+    let mut leaf = strukt("Leaf", vec![field("v", int(IntTy::U8))]);
+    leaf.max_depth = 3;
+    let s = Schema {
+        types: vec![
+            strukt("A", vec![field("b", named("B"))]),
+            strukt("B", vec![field("c", named("C"))]),
+            c,
+            leaf,
+            strukt(
+                "Node",
+                vec![
+                    field("leaf", named("Leaf")),
+                    field("kids", list(named("Node"), Some(1))),
+                ],
+            ),
+        ],
+    };
+    let codec = load(&lua, &s);
+    // C at depth 1 and 2 is fine, at depth 3 (inside A) it is not
+    assert_eq!(try_decode(&lua, &codec, "C", &[0x05]), None);
+    assert_eq!(try_decode(&lua, &codec, "B", &[0x05]), None);
+    let e = try_decode(&lua, &codec, "A", &[0x05]).unwrap();
+    assert!(e.starts_with("A.b.c: DepthLimit"), "{e}");
+    // Leaf below a recursive type: depth 2 and 3 fine, 4 refused
+    let res: (bool, String) = run(
+        &lua,
+        &codec,
+        r#"
+        local one = { leaf = { v = 1 }, kids = {} }
+        local two = { leaf = { v = 1 }, kids = { one } }
+        local three = { leaf = { v = 1 }, kids = { two } }
+        local ok = Codec.Node.tryDecode(Codec.Node.encode(two)) ~= nil
+        local _, err = Codec.Node.tryDecode(Codec.Node.encode(three))
+        return ok, err
+        "#,
+    );
+    assert!(res.0, "Leaf at depth 3 accepted");
+    assert!(
+        res.1.starts_with("Node.kids[1].kids[1].leaf: DepthLimit"),
+        "{}",
+        res.1
+    );
+}
