@@ -551,6 +551,10 @@ impl<'a> Enc<'a> {
                 self.length(&n, *max_len, path);
                 self.end_chunk();
                 let i = self.fresh("i");
+                if matches!(**elem, Ty::Bool) {
+                    self.bools(&x, &i, &n);
+                    return;
+                }
                 self.each(&i, &n, |e| {
                     let elem_path = path.index(&i);
                     e.value(elem, &format!("{x}[{i}]"), &elem_path);
@@ -576,6 +580,10 @@ impl<'a> Enc<'a> {
                 self.w.line(format!("if #{x} ~= {len} then {e} end"));
                 self.end_chunk();
                 let i = self.fresh("i");
+                if matches!(**elem, Ty::Bool) {
+                    self.bools(&x, &i, &len.to_string());
+                    return;
+                }
                 self.each(&i, &len.to_string(), |e| {
                     let elem_path = path.index(&i);
                     e.value(elem, &format!("{x}[{i}]"), &elem_path);
@@ -628,6 +636,27 @@ impl<'a> Enc<'a> {
                 ));
             }
         }
+    }
+
+    /// `n` bools of list `x` (chunk ended): one capacity check, then one
+    /// bit each into the accumulator (below `na` it holds only pending bits).
+    fn bools(&mut self, x: &str, i: &str, n: &str) {
+        let need = self.fresh("need");
+        self.w.line(format!(
+            "local {need} = ({n} + 7) // 8 + 4; if bp - p < {need} then b, bp = grow(b, p, bp, {need}) end"
+        ));
+        self.w.open(format!("for {i} = 1, {n} do"));
+        self.w.line(format!(
+            "if {x}[{i}] then acc = bit32.bor(acc, bit32.lshift(1, na)) end"
+        ));
+        self.w.line("na += 1");
+        self.w.open("if na >= 32 then");
+        self.w.line("bp -= 4");
+        self.w.line("buffer.writeu32(b, bp, bit32.byteswap(acc))");
+        self.w.line("na = 0");
+        self.w.line("acc = 0");
+        self.w.close("end");
+        self.w.close("end");
     }
 
     /// A `for {i} = 1, {n}` loop whose body `body` emits. When the body is

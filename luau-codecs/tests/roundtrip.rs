@@ -515,3 +515,57 @@ fn static_depth_bounds_keep_every_reachable_depth_limit() {
         res.1
     );
 }
+
+#[test]
+fn bool_runs_pack_across_accumulator_words() {
+    let lua = vm();
+    let s = Schema {
+        types: vec![strukt(
+            "S",
+            vec![
+                field("a", range(IntTy::U32, 0, (1 << 30) - 1)),
+                field(
+                    "flags",
+                    Ty::Array {
+                        elem: Box::new(Ty::Bool),
+                        len: 40,
+                    },
+                ),
+                field("more", list(Ty::Bool, Some(100))),
+            ],
+        )],
+    };
+    let codec = load(&lua, &s);
+    // a = 2^30 - 1 (30 bits), flags[k] = k % 3 == 0, more: 33 bools k % 2 == 0
+    let mut bits: Vec<bool> = (0..30).map(|_| true).collect();
+    bits.extend((1..=40).map(|k| k % 3 == 0));
+    bits.extend((0..7).map(|i| (33 >> i) & 1 == 1));
+    bits.extend((1..=33).map(|k| k % 2 == 0));
+    let mut want = vec![0u8; bits.len().div_ceil(8)];
+    let n = want.len();
+    for (i, &bit) in bits.iter().enumerate() {
+        if bit {
+            want[n - 1 - i / 8] |= 1 << (i % 8);
+        }
+    }
+    let hex: String = run(
+        &lua,
+        &codec,
+        r#"
+        local flags, more = {}, {}
+        for k = 1, 40 do flags[k] = k % 3 == 0 end
+        for k = 1, 33 do more[k] = k % 2 == 0 end
+        local v = { a = 2^30 - 1, flags = flags, more = more }
+        local b = Codec.S.encode(v)
+        local back = Codec.S.decode(b)
+        assert(back.a == v.a and #back.flags == 40 and #back.more == 33)
+        for k = 1, 40 do assert(back.flags[k] == flags[k]) end
+        for k = 1, 33 do assert(back.more[k] == more[k]) end
+        local t = {}
+        for i = 0, buffer.len(b) - 1 do t[#t + 1] = string.format("%02x", buffer.readu8(b, i)) end
+        return table.concat(t)
+        "#,
+    );
+    let want: String = want.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, want);
+}
