@@ -15,7 +15,7 @@ use skyrocket_schema::{
     TypeDef, TypeKind,
 };
 
-use crate::emit::{field_key, lua_int, lua_number, lua_string, Writer};
+use crate::emit::{field_key, lua_int, lua_number, lua_string, Placeholder, Writer};
 use crate::path::Path;
 use crate::types::{is_string_enum, luau_type};
 use crate::{neg, SAFE_INT};
@@ -47,6 +47,9 @@ pub struct Dec<'a> {
     /// Deferred bit-section bounds checks: (byte cursor expression, bit
     /// offset after the field, the field's `UnexpectedEnd` failure).
     pending: Vec<(String, u64, String)>,
+    /// The open run of byte-section reads: its check's placeholder (before
+    /// the first read) and (end offset from `p`, failure) per field.
+    byte_run: Option<(Placeholder, Vec<(u64, String)>)>,
 }
 
 impl<'a> Dec<'a> {
@@ -64,6 +67,7 @@ impl<'a> Dec<'a> {
             inline_depth: 0,
             entry: None,
             pending: vec![],
+            byte_run: None,
         }
     }
 
@@ -94,14 +98,35 @@ impl<'a> Dec<'a> {
     }
 
     /// A failure statement. Bit-section bounds checks still pending run
-    /// first, so an earlier `UnexpectedEnd` wins as in the Rust decoder.
-    fn fail(&self, kind: &str, path: &Path, p: &str, q: &str) -> String {
+    /// first, so an earlier `UnexpectedEnd` wins as in the Rust decoder;
+    /// the open byte run is closed (its check must not cover later fields).
+    fn fail(&mut self, kind: &str, path: &Path, p: &str, q: &str) -> String {
+        self.close_bytes();
         let f = Self::fail_stmt(kind, path, p, q);
         if self.pending.is_empty() {
             f
         } else {
             format!("{}; {f}", self.precise())
         }
+    }
+
+    /// Fills the open byte run's check: one test for the whole run (read
+    /// positions only grow), per field only to name the failing one.
+    fn close_bytes(&mut self) {
+        let Some((at, run)) = self.byte_run.take() else {
+            return;
+        };
+        let (end, f) = run.last().expect("non-empty run");
+        let text = if run.len() == 1 {
+            format!("if p + {end} > lim then {f} end")
+        } else {
+            let precise: Vec<String> = run
+                .iter()
+                .map(|(e, f)| format!("if p + {e} > lim then {f} end"))
+                .collect();
+            format!("if p + {end} > lim then {} end", precise.join("; "))
+        };
+        self.w.patch(at, text);
     }
 
     fn fail_stmt(kind: &str, path: &Path, p: &str, q: &str) -> String {
@@ -129,6 +154,8 @@ impl<'a> Dec<'a> {
         let Some((p, end, f)) = self.pending.last().cloned() else {
             return;
         };
+        // `lim` moves: later byte reads need their own check.
+        self.close_bytes();
         self.w
             .line(format!("lim = E - bit32.rshift(q + {}, 3)", end + 7));
         if self.pending.len() == 1 {
@@ -143,6 +170,7 @@ impl<'a> Dec<'a> {
     /// Makes the static offsets real (before control flow).
     fn flush(&mut self) {
         self.flush_bits();
+        self.close_bytes();
         if self.pend > 0 {
             self.w.line(format!("p += {}", self.pend));
             self.pend = 0;
@@ -157,9 +185,15 @@ impl<'a> Dec<'a> {
     /// Checks and reserves `n` byte-section bytes; returns their position.
     fn bytes(&mut self, n: u64, path: &Path) -> String {
         self.flush_bits();
-        let f = self.fail("UnexpectedEnd", path, &self.p(), &self.q_at(self.qoff));
-        self.w
-            .line(format!("if p + {} > lim then {f} end", self.pend + n));
+        let f = Self::fail_stmt("UnexpectedEnd", path, &self.p(), &self.q_at(self.qoff));
+        if self.byte_run.is_none() {
+            let at = self.w.placeholder();
+            self.byte_run = Some((at, vec![]));
+        }
+        let end = self.pend + n;
+        if let Some((_, run)) = self.byte_run.as_mut() {
+            run.push((end, f));
+        }
         let at = self.p();
         self.pend += n;
         at
@@ -947,6 +981,7 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
         TypeKind::Struct(fields) => {
             let rec = d.record(fields, None, &root);
             d.flush_bits();
+            d.close_bytes();
             d.w.line("dDepth = d - 1");
             let (p, q) = (d.p(), d.q_at(d.qoff));
             d.w.line(format!("return {rec}, {p}, {q}"));
@@ -968,6 +1003,7 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
                 d.w.line("error(\"unreachable\")");
             } else if is_string_enum(def) {
                 d.flush_bits();
+                d.close_bytes();
                 d.w.line("dDepth = d - 1");
                 let (p, q) = (d.p(), d.q_at(d.qoff));
                 let sep = if large { "." } else { "_" };
@@ -991,6 +1027,7 @@ pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
                         &root.field(&var.wire_name),
                     );
                     d.flush_bits();
+                    d.close_bytes();
                     d.w.line("dDepth = d - 1");
                     let (p, q) = (d.p(), d.q_at(d.qoff));
                     d.w.line(format!("return {rec}, {p}, {q}"));

@@ -569,3 +569,31 @@ fn bool_runs_pack_across_accumulator_words() {
     let want: String = want.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hex, want);
 }
+
+#[test]
+fn byte_runs_check_once_and_name_the_first_failing_field() {
+    let lua = vm();
+    let s = Schema {
+        types: vec![strukt(
+            "R",
+            vec![
+                field("a", int(IntTy::U8)),
+                field("b", int(IntTy::U8)),
+                field("c", int(IntTy::U16)),
+                field("d", range(IntTy::U8, 0, 200)),
+                field("e", int(IntTy::U8)),
+            ],
+        )],
+    };
+    let codec = load(&lua, &s);
+    assert_eq!(try_decode(&lua, &codec, "R", &[1, 2, 3, 4, 200, 6]), None);
+    let e = try_decode(&lua, &codec, "R", &[1]).unwrap();
+    assert_eq!(e, "R.b: UnexpectedEnd at byte 1 (bit-section bit 0)");
+    let e = try_decode(&lua, &codec, "R", &[1, 2, 3]).unwrap();
+    assert_eq!(e, "R.c: UnexpectedEnd at byte 2 (bit-section bit 0)");
+    // d out of range is reported before e runs out
+    let e = try_decode(&lua, &codec, "R", &[1, 2, 3, 4, 201]).unwrap();
+    assert_eq!(e, "R.d: OutOfRange at byte 5 (bit-section bit 0)");
+    let e = try_decode(&lua, &codec, "R", &[1, 2, 3, 4, 200]).unwrap();
+    assert_eq!(e, "R.e: UnexpectedEnd at byte 5 (bit-section bit 0)");
+}
