@@ -968,14 +968,18 @@ impl<'a> Dec<'a> {
     }
 }
 
-/// Emits `dec_T` for one schema type (assigning the forward-declared local).
-pub fn emit_decoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool) {
+/// Emits `dec_T` for one schema type (assigning the forward-declared local);
+/// `entry` is its static entry-depth bound ([`crate::entry_depths`]).
+pub fn emit_decoder(
+    w: &mut Writer,
+    schema: &Schema,
+    def: &TypeDef,
+    large: bool,
+    entry: Option<u32>,
+) {
     let t = &def.wire_name;
     let mut d = Dec::new(schema, large);
-    d.entry = crate::entry_depths(schema)
-        .get(&def.name)
-        .copied()
-        .flatten();
+    d.entry = entry;
     let root = Path::new();
     match &def.kind {
         TypeKind::Struct(fields) => {

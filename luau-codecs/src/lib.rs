@@ -484,10 +484,12 @@ pub fn generate(schema: &Schema, options: &GenOptions) -> Result<GeneratedModule
         }
     }
     w.line("");
+    let depths = entry_depths(schema);
     for def in &schema.types {
         encode::emit_encoder(&mut w, schema, def, large);
         w.line("");
-        decode::emit_decoder(&mut w, schema, def, large);
+        let entry = depths.get(&def.name).copied().flatten();
+        decode::emit_decoder(&mut w, schema, def, large, entry);
         w.line("");
     }
     for def in &schema.types {
