@@ -136,7 +136,8 @@ impl GenError {
     }
 }
 
-fn has_instance(schema: &Schema, ty: &Ty, seen: &mut Vec<String>) -> bool {
+/// Whether values of `ty` can carry instances (and so a side table).
+pub(crate) fn has_instance(schema: &Schema, ty: &Ty, seen: &mut Vec<String>) -> bool {
     match ty {
         Ty::Roblox(RobloxTy::Instance) => true,
         Ty::Option(t) | Ty::Boxed(t) => has_instance(schema, t, seen),

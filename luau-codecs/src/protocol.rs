@@ -29,9 +29,7 @@
 use std::fmt::Write as _;
 
 use skyrocket_schema::protocol::{full_name, validate_protocol, Direction, Protocol};
-use skyrocket_schema::{
-    FloatEncoding, FloatTy, IntEncoding, IntTy, RobloxTy, Schema, SchemaError, Ty, TypeKind,
-};
+use skyrocket_schema::{FloatEncoding, FloatTy, IntEncoding, IntTy, Schema, SchemaError, Ty};
 
 use crate::emit::lua_string;
 use crate::GenError;
@@ -97,36 +95,6 @@ export type ToClientFunction<Req, Res> = {
 }
 "#;
 
-fn has_instance(schema: &Schema, ty: &Ty, seen: &mut Vec<String>) -> bool {
-    match ty {
-        Ty::Roblox(RobloxTy::Instance) => true,
-        Ty::Option(t) | Ty::Boxed(t) => has_instance(schema, t, seen),
-        Ty::List { elem, .. } | Ty::Array { elem, .. } | Ty::Set { elem, .. } => {
-            has_instance(schema, elem, seen)
-        }
-        Ty::Map { key, value, .. } => {
-            has_instance(schema, key, seen) || has_instance(schema, value, seen)
-        }
-        Ty::Tuple(ts) => ts.iter().any(|t| has_instance(schema, t, seen)),
-        Ty::Named(n) => {
-            if seen.contains(n) {
-                return false;
-            }
-            seen.push(n.clone());
-            match schema.get(n).map(|d| &d.kind) {
-                Some(TypeKind::Struct(f)) => f.encoded().any(|x| has_instance(schema, &x.ty, seen)),
-                Some(TypeKind::Enum(vs)) => vs.iter().any(|v| {
-                    v.fields
-                        .encoded()
-                        .any(|x| has_instance(schema, &x.ty, seen))
-                }),
-                None => false,
-            }
-        }
-        _ => false,
-    }
-}
-
 /// The Luau type and codec expression of a payload, or `None` when the
 /// runtime has no codec for it (only schema types and simple primitives).
 fn payload(schema: &Schema, ty: &Ty) -> Option<(String, String)> {
@@ -188,7 +156,7 @@ pub fn generate_api(
             continue;
         };
         note(&luau, schema);
-        let inst = has_instance(schema, &e.ty, &mut vec![]);
+        let inst = crate::has_instance(schema, &e.ty, &mut vec![]);
         let (rate, burst) = e.rate_limit.map_or(("nil".into(), "nil".into()), |r| {
             (num(r.rate), num(r.burst))
         });
@@ -236,8 +204,8 @@ pub fn generate_api(
             f.direction == Direction::ToServer,
             num(f.timeout),
             f.retries,
-            has_instance(schema, &f.request, &mut vec![]),
-            has_instance(schema, &f.response, &mut vec![]),
+            crate::has_instance(schema, &f.request, &mut vec![]),
+            crate::has_instance(schema, &f.response, &mut vec![]),
         );
         let ty = match f.direction {
             Direction::ToClient => format!("ToClientFunction<{rq}, {rs}>"),
