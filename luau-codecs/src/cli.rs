@@ -69,6 +69,11 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
         }
     }
     let file = file.ok_or_else(|| USAGE.to_owned())?;
+    if matches!(name.as_str(), "Schema" | "Remotes" | "Net" | "Formats") {
+        return Err(format!(
+            "--name {name}: that module name is taken by another generated module (Schema, Remotes, Net, Formats)"
+        ));
+    }
     match cmd.as_str() {
         "gen" => {
             let out_dir = out_dir.ok_or_else(|| USAGE.to_owned())?;
@@ -90,6 +95,19 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
                 path.display(),
                 module.types.len(),
                 module.schema_hash
+            )
+            .map_err(|e| e.to_string())?;
+            let descriptor =
+                crate::descriptor::generate_descriptor(&schema, module.schema_hash, Some(&display));
+            let path = out_dir.join("Schema.luau");
+            std::fs::write(&path, descriptor).map_err(|e| format!("{}: {e}", path.display()))?;
+            let library = crate::library::write_library(&out_dir)
+                .map_err(|e| format!("{}: {e}", out_dir.display()))?;
+            writeln!(
+                out,
+                "wrote {} (the schema as data) and {} modules under Formats/ and Crypto/",
+                path.display(),
+                library.len()
             )
             .map_err(|e| e.to_string())?;
             write_protocol(out, &schema, &protocol, &display, &out_dir, &name)

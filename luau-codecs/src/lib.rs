@@ -51,8 +51,10 @@
 
 pub mod cli;
 mod decode;
+pub mod descriptor;
 pub mod emit;
 mod encode;
+pub mod library;
 pub mod hash;
 mod path;
 mod prelude;

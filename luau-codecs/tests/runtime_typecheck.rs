@@ -114,3 +114,38 @@ fn write_runtime_writes_every_module() {
     assert!(dir.join("Net/init.luau").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn format_modules_are_strict_clean() {
+    // (Crypto/ is checked by conformance/tests/crypto_types.rs.)
+    let Some(defs) = roblox_defs() else {
+        return;
+    };
+    let mut errors = Vec::new();
+    for (path, src) in skyrocket_luau::library::FORMAT_FILES {
+        assert!(src.starts_with("--!strict"), "{path}");
+        errors.extend(check(path, src, &defs));
+    }
+    assert!(
+        errors.is_empty(),
+        "{} errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn the_schema_descriptor_is_strict_clean() {
+    let Some(defs) = roblox_defs() else {
+        return;
+    };
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/arena/schema.rs"
+    ))
+    .unwrap();
+    let (schema, _) = skyrocket_schema::parse_file_with_protocol(&source).unwrap();
+    let src = skyrocket_luau::descriptor::generate_descriptor(&schema, 1, Some("arena"));
+    let errors = check("Schema", &src, &defs);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
