@@ -69,15 +69,20 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
         }
     }
     let file = file.ok_or_else(|| USAGE.to_owned())?;
-    if matches!(name.as_str(), "Schema" | "Remotes" | "Net" | "Formats") {
-        return Err(format!(
-            "--name {name}: that module name is taken by another generated module (Schema, Remotes, Net, Formats)"
-        ));
-    }
     match cmd.as_str() {
         "gen" => {
             let out_dir = out_dir.ok_or_else(|| USAGE.to_owned())?;
             let (schema, protocol, display) = load_with_protocol(&file)?;
+            let mut taken = vec!["Schema", "Formats", "Crypto"];
+            if !protocol.is_empty() {
+                taken.extend(["Remotes", "Net"]);
+            }
+            if taken.contains(&name.as_str()) {
+                return Err(format!(
+                    "--name {name}: that module name is taken by another generated module ({})",
+                    taken.join(", ")
+                ));
+            }
             let module = generate(
                 &schema,
                 &GenOptions {
