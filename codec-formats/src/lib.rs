@@ -13,9 +13,11 @@
 //! binary32); quantization and half precision are bit-packed encodings only.
 //!
 //! Typed Rust values go through [`encode_typed`] / [`decode_typed`].
-//! Compression is a separate layer: [`compress`].
+//! Compression is a separate layer: [`compress`]; encryption another:
+//! [`envelope`] (ChaCha20-Poly1305 with a replay window).
 
 pub mod compress;
+pub mod envelope;
 mod error;
 mod registry;
 

@@ -622,162 +622,38 @@ fn encrypt_into_and_decrypt_at_work_on_ranges() {
 // ---------------------------------------------------------------------------
 // Envelope
 
-/// The envelope's layout, written independently in Rust: the reference the
-/// Luau module is checked against.
+/// The Rust envelope (`skyrocket_formats::envelope`), the reference the Luau
+/// module is checked against, with errors as short strings for comparisons.
 mod envelope {
-    use super::*;
+    pub use skyrocket_formats::envelope::{Direction, Kind, OpenError, OVERHEAD};
 
-    pub const OVERHEAD: usize = 9 + 16;
-    pub const WINDOW: u64 = 64;
-
-    #[derive(Clone, Copy, Debug)]
-    pub enum Kind<'a> {
-        Num(u32),
-        Str(&'a str),
-    }
-
-    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-    pub enum Direction {
-        ServerToClient,
-        ClientToServer,
-    }
-
-    impl Direction {
-        fn prefix(self) -> [u8; 4] {
-            match self {
-                Direction::ServerToClient => *b"S2C\0",
-                Direction::ClientToServer => *b"C2S\0",
-            }
-        }
-        fn opposite(self) -> Direction {
-            match self {
-                Direction::ServerToClient => Direction::ClientToServer,
-                Direction::ClientToServer => Direction::ServerToClient,
-            }
-        }
-        pub fn name(self) -> &'static str {
-            match self {
-                Direction::ServerToClient => "ServerToClient",
-                Direction::ClientToServer => "ClientToServer",
-            }
-        }
-    }
-
-    pub struct Envelope {
-        cipher: ChaCha20Poly1305,
-        key_id: u8,
-        direction: Direction,
-        pub send_counter: u64,
-        highest: Option<u64>,
-        seen: [bool; WINDOW as usize],
-    }
-
-    fn aad(key_id: u8, kind: Kind) -> Vec<u8> {
-        let mut a = vec![key_id];
-        match kind {
-            Kind::Num(n) => {
-                a.push(1);
-                a.extend(n.to_le_bytes());
-            }
-            Kind::Str(s) => {
-                a.push(2);
-                a.extend(s.as_bytes());
-            }
-        }
-        a
-    }
-
-    fn nonce(d: Direction, counter: u64) -> [u8; 12] {
-        let mut n = [0u8; 12];
-        n[..4].copy_from_slice(&d.prefix());
-        n[4..].copy_from_slice(&counter.to_le_bytes());
-        n
-    }
+    pub struct Envelope(skyrocket_formats::envelope::Envelope);
 
     impl Envelope {
         pub fn new(key: &[u8], key_id: u8, direction: Direction) -> Envelope {
-            Envelope {
-                cipher: ChaCha20Poly1305::new(Key::from_slice(key)),
-                key_id,
-                direction,
-                send_counter: 0,
-                highest: None,
-                seen: [false; WINDOW as usize],
-            }
+            let key: &[u8; 32] = key.try_into().expect("32-byte key");
+            Envelope(skyrocket_formats::envelope::Envelope::new(
+                key, key_id, direction,
+            ))
         }
 
         pub fn seal(&mut self, kind: Kind, pt: &[u8]) -> Vec<u8> {
-            let c = self.send_counter;
-            self.send_counter += 1;
-            self.seal_with_counter(kind, pt, c)
+            self.0.seal(kind, pt).expect("seal")
         }
 
-        /// Seals with an explicit counter (to forge replays in tests).
         pub fn seal_with_counter(&self, kind: Kind, pt: &[u8], c: u64) -> Vec<u8> {
-            let n = nonce(self.direction, c);
-            let body = self
-                .cipher
-                .encrypt(
-                    Nonce::from_slice(&n),
-                    Payload {
-                        msg: pt,
-                        aad: &aad(self.key_id, kind),
-                    },
-                )
-                .unwrap();
-            let mut out = vec![self.key_id];
-            out.extend(c.to_le_bytes());
-            out.extend(body);
-            out
+            self.0.seal_with_counter(kind, pt, c).expect("seal")
         }
 
         pub fn open(&mut self, kind: Kind, data: &[u8]) -> Result<Vec<u8>, &'static str> {
-            if data.len() < OVERHEAD {
-                return Err("too short");
-            }
-            if data[0] != self.key_id {
-                return Err("unknown key id");
-            }
-            let c = u64::from_le_bytes(data[1..9].try_into().unwrap());
-            if c >= 1 << 53 {
-                return Err("counter out of range");
-            }
-            if let Some(h) = self.highest {
-                if c <= h {
-                    if h - c >= WINDOW {
-                        return Err("too old");
-                    }
-                    if self.seen[(c % WINDOW) as usize] {
-                        return Err("replayed");
-                    }
-                }
-            }
-            let n = nonce(self.direction.opposite(), c);
-            let pt = self
-                .cipher
-                .decrypt(
-                    Nonce::from_slice(&n),
-                    Payload {
-                        msg: &data[9..],
-                        aad: &aad(self.key_id, kind),
-                    },
-                )
-                .map_err(|_| "authentication failed")?;
-            match self.highest {
-                Some(h) if c <= h => {}
-                Some(h) if c - h < WINDOW => {
-                    for x in h + 1..c {
-                        self.seen[(x % WINDOW) as usize] = false;
-                    }
-                    self.highest = Some(c);
-                }
-                _ => {
-                    self.seen = [false; WINDOW as usize];
-                    self.highest = Some(c);
-                }
-            }
-            self.seen[(c % WINDOW) as usize] = true;
-            Ok(pt)
+            self.0.open(kind, data).map_err(|e| match e {
+                OpenError::TooShort(_) => "too short",
+                OpenError::UnknownKeyId(_) => "unknown key id",
+                OpenError::CounterOutOfRange => "counter out of range",
+                OpenError::TooOld { .. } => "too old",
+                OpenError::Replayed(_) => "replayed",
+                OpenError::AuthenticationFailed => "authentication failed",
+            })
         }
     }
 }
