@@ -251,6 +251,32 @@ pub fn decode_each<T: NetCodec>(dec: &mut Decoder<'_>, len: usize) -> Result<Vec
     Ok(items)
 }
 
+/// [`NetCodec::decode_many`] of a struct made only of fixed-size byte fields
+/// (`N` bytes in all, built from them by `build`), as derived code
+/// overrides it: one bounds check and one depth check for all elements
+/// instead of one per field and per element. Anything that would fail goes
+/// through [`decode_each`], so errors name the element as they always did.
+#[inline]
+pub fn decode_byte_records<T: NetCodec, const N: usize>(
+    dec: &mut Decoder<'_>,
+    len: usize,
+    max_depth: u32,
+    build: impl Fn(&[u8; N]) -> T,
+) -> Result<Vec<T>, DecodeError> {
+    // Every element enters and leaves the same nesting level: one check.
+    if N == 0 || dec.enter(max_depth).is_err() {
+        return decode_each(dec, len);
+    }
+    let bytes = len
+        .checked_mul(N)
+        .and_then(|total| dec.read_bytes(total).ok());
+    dec.leave();
+    match bytes {
+        Some(bytes) => Ok(bytes.as_chunks::<N>().0.iter().map(build).collect()),
+        None => decode_each(dec, len),
+    }
+}
+
 fn is_plain_u8(ty: &Ty) -> bool {
     *ty == Ty::Int(IntTy::U8, IntEncoding::Fixed)
 }

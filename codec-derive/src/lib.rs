@@ -20,6 +20,7 @@ mod decode;
 mod encode;
 mod ir_tokens;
 mod item;
+mod packing;
 mod protocol;
 
 /// Derives `skyrocket::NetCodec`. Field attributes: `#[net(range = LO..=HI)]`,
