@@ -66,6 +66,20 @@ impl Encoder {
         }
     }
 
+    /// An empty encoder with room for a value of about `hint`'s size: the
+    /// byte section's buffer also has room for the bit section's bytes, so
+    /// [`Encoder::finish`] appends them without reallocating.
+    #[inline]
+    pub fn for_size(hint: crate::codec::SizeHint) -> Self {
+        let bit_bytes = hint.bits.div_ceil(8);
+        Encoder {
+            bytes: vec![0; hint.bytes.saturating_add(bit_bytes)],
+            // Whole words are stored once 64 bits are complete: `bits / 64`.
+            bit_words: vec![0; hint.bits / 64],
+            ..Self::default()
+        }
+    }
+
     /// Appends `n` little-endian bytes of `value` to the byte section.
     #[inline]
     pub fn write_le(&mut self, value: u64, n: usize) {
@@ -288,10 +302,18 @@ fn join_sections(
 ) -> Vec<u8> {
     let words = &words[..word_len];
     let tail = acc_bits.div_ceil(8) as usize;
-    out.reserve_exact(words.len() * 8 + tail);
-    out.extend_from_slice(&acc.to_be_bytes()[8 - tail..]);
-    for word in words.iter().rev() {
-        out.extend_from_slice(&word.to_be_bytes());
+    let start = out.len();
+    // Within the capacity `Encoder::for_size` reserved when the hint was right.
+    out.resize(start + tail + words.len() * 8, 0);
+    let (partial, whole) = out[start..].split_at_mut(tail);
+    partial.copy_from_slice(&acc.to_be_bytes()[8 - tail..]);
+    for (chunk, word) in whole
+        .as_chunks_mut::<8>()
+        .0
+        .iter_mut()
+        .zip(words.iter().rev())
+    {
+        *chunk = word.to_be_bytes();
     }
     out
 }

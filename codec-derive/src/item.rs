@@ -234,6 +234,19 @@ fn decode_fields(head: &TokenStream, fields: &Fields, outer: &ErrPath) -> TokenS
     quote!(#(#lets)* #build)
 }
 
+/// The sum of the encoded fields' size hints (bindings from [`pattern`]).
+fn fields_hint(fields: &Fields) -> TokenStream {
+    let parts = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.skip.is_none())
+        .map(|(i, f)| {
+            let b = binding(i);
+            crate::hint::size_hint(&f.ty, &quote!(#b), 0)
+        });
+    quote!((::skyrocket::SizeHint::default() #(+ #parts)*))
+}
+
 /// `encode_slice` and `decode_many` for a struct whose fields are all
 /// fixed-size byte fields (a record of `N` bytes, any bytes valid): a slice
 /// of them is `len * N` bytes, written and read with one bounds check.
@@ -354,6 +367,23 @@ pub fn expand(input: &syn::DeriveInput, def: &TypeDef) -> TokenStream {
     let ident = &input.ident;
     let depth = Literal::u32_suffixed(def.max_depth);
     let head = quote!(Self);
+    let hint_body = match &def.kind {
+        TypeKind::Struct(fields) => {
+            let pat = pattern(&head, fields);
+            let sum = fields_hint(fields);
+            quote!(let #pat = self; #sum)
+        }
+        TypeKind::Enum(variants) => {
+            let tag_bits = skyrocket_schema::bits_for_count(variants.len() as u128) as usize;
+            let arms = variants.iter().map(|v| {
+                let vname = Ident::new_raw_or_plain(&v.name);
+                let pat = pattern(&quote!(Self::#vname), &v.fields);
+                let sum = fields_hint(&v.fields);
+                quote!(#pat => #sum,)
+            });
+            quote!(::skyrocket::SizeHint::new(0, #tag_bits) + match self { #(#arms)* })
+        }
+    };
     let (encode_body, decode_body) = match &def.kind {
         TypeKind::Struct(fields) => {
             let pat = pattern(&head, fields);
@@ -457,6 +487,11 @@ pub fn expand(input: &syn::DeriveInput, def: &TypeDef) -> TokenStream {
 
             fn describe(schema: &mut ::skyrocket::schema::Schema) -> ::skyrocket::schema::Ty {
                 #describe
+            }
+
+            #[inline]
+            fn size_hint(&self) -> ::skyrocket::SizeHint {
+                #hint_body
             }
 
             #bulk

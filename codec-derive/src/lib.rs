@@ -18,6 +18,7 @@ use proc_macro::TokenStream;
 mod common;
 mod decode;
 mod encode;
+mod hint;
 mod ir_tokens;
 mod item;
 mod packing;
