@@ -17,7 +17,7 @@ const POS: Quantize = Quantize {
 };
 const YAW: Quantize = Quantize {
     min: 0.0,
-    max: 6.283185307179586,
+    max: std::f64::consts::TAU,
     step: 0.006135923151542565,
 };
 
