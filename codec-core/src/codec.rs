@@ -95,9 +95,12 @@ impl std::ops::Add for SizeHint {
     type Output = SizeHint;
     #[inline(always)]
     fn add(self, other: SizeHint) -> SizeHint {
+        // Wrapping, not saturating: a sum over a list of fixed-size elements
+        // then folds into one multiplication. A hint cannot overflow for a
+        // value held in memory, and a wrong hint only costs a reallocation.
         SizeHint {
-            bytes: self.bytes.saturating_add(other.bytes),
-            bits: self.bits.saturating_add(other.bits),
+            bytes: self.bytes.wrapping_add(other.bytes),
+            bits: self.bits.wrapping_add(other.bits),
         }
     }
 }

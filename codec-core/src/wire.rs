@@ -42,6 +42,9 @@ pub struct Encoder {
     instances: Vec<Instance>,
 }
 
+/// Most bytes [`Encoder::for_size`] allocates per buffer before any write.
+pub const MAX_PREALLOCATED_BYTES: usize = 16 * 1024;
+
 /// `v` grown (zero-filled) to at least `min_len` elements, doubling; out of
 /// line and by value so callers never hand out a pointer into an [`Encoder`].
 #[cold]
@@ -69,11 +72,21 @@ impl Encoder {
     /// An empty encoder with room for a value of about `hint`'s size: the
     /// byte section's buffer also has room for the bit section's bytes, so
     /// [`Encoder::finish`] appends them without reallocating.
+    ///
+    ///
+    /// Only messages up to [`MAX_PREALLOCATED_BYTES`] are allocated up front;
+    /// larger ones grow as with [`Encoder::new`] (their growth is cheap next
+    /// to their encoding, and measured slower when preallocated: a large
+    /// zeroed allocation per message costs page faults).
     #[inline]
     pub fn for_size(hint: crate::codec::SizeHint) -> Self {
         let bit_bytes = hint.bits.div_ceil(8);
+        let bytes = hint.bytes.saturating_add(bit_bytes);
+        if bytes > MAX_PREALLOCATED_BYTES {
+            return Self::new();
+        }
         Encoder {
-            bytes: vec![0; hint.bytes.saturating_add(bit_bytes)],
+            bytes: vec![0; bytes],
             // Whole words are stored once 64 bits are complete: `bits / 64`.
             bit_words: vec![0; hint.bits / 64],
             ..Self::default()
