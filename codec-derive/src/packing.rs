@@ -115,7 +115,7 @@ pub fn byte_section_only(ty: &Ty) -> bool {
     }
 }
 
-/// `(expr, size)` of the bytes `v` (`&T`, a [`plain_bytes`] type) writes.
+/// A `[u8; size]` expression: the bytes `v` (`&T`, a [`plain_bytes`] type) writes.
 pub fn bytes_of(ty: &Ty, v: &TokenStream) -> TokenStream {
     match ty {
         Ty::Int(..) => quote!(#v.to_le_bytes()),
