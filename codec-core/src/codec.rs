@@ -21,6 +21,16 @@ pub trait NetCodec: Sized {
     /// type of `Self`.
     fn describe(schema: &mut Schema) -> Ty;
 
+    /// An estimate of the size `self` encodes to, which [`NetCodec::to_bytes`]
+    /// uses to allocate the encoder's buffers once instead of growing them.
+    /// Only a hint: a wrong one costs a reallocation, never wrong bytes.
+    /// Derived types and the standard types give the exact size of their
+    /// fixed-width parts; the default is empty.
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::default()
+    }
+
     /// Encodes many values in a row; types with a faster bulk form override it.
     fn encode_slice(items: &[Self], enc: &mut Encoder) -> Result<(), EncodeError> {
         for (i, item) in items.iter().enumerate() {
@@ -37,7 +47,7 @@ pub trait NetCodec: Sized {
 
     /// Encodes `self` as one whole message.
     fn to_bytes(&self) -> Result<Vec<u8>, EncodeError> {
-        let mut enc = Encoder::new();
+        let mut enc = Encoder::for_size(self.size_hint());
         self.encode(&mut enc)?;
         Ok(enc.finish())
     }
@@ -56,6 +66,57 @@ pub trait NetCodec: Sized {
         let ty = Self::describe(&mut schema);
         (schema, ty)
     }
+}
+
+/// Estimated encoded size of a value, per section (see [`NetCodec::size_hint`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SizeHint {
+    /// Bytes in the byte section.
+    pub bytes: usize,
+    /// Bits in the bit section.
+    pub bits: usize,
+}
+
+impl SizeHint {
+    /// A hint of `bytes` byte-section bytes and `bits` bit-section bits.
+    #[inline(always)]
+    pub const fn new(bytes: usize, bits: usize) -> Self {
+        SizeHint { bytes, bits }
+    }
+
+    /// The sum of the hints of `items`.
+    #[inline]
+    pub fn of_all<T: NetCodec>(items: &[T]) -> Self {
+        items.iter().map(T::size_hint).sum()
+    }
+}
+
+impl std::ops::Add for SizeHint {
+    type Output = SizeHint;
+    #[inline(always)]
+    fn add(self, other: SizeHint) -> SizeHint {
+        // Wrapping, not saturating: a sum over a list of fixed-size elements
+        // then folds into one multiplication. A hint cannot overflow for a
+        // value held in memory, and a wrong hint only costs a reallocation.
+        SizeHint {
+            bytes: self.bytes.wrapping_add(other.bytes),
+            bits: self.bits.wrapping_add(other.bits),
+        }
+    }
+}
+
+impl std::iter::Sum for SizeHint {
+    #[inline]
+    fn sum<I: Iterator<Item = SizeHint>>(iter: I) -> SizeHint {
+        iter.fold(SizeHint::default(), |a, b| a + b)
+    }
+}
+
+/// Bits an unbounded length takes for `len` (a varint, spec 3).
+#[inline(always)]
+fn varint_len_bits(len: usize) -> usize {
+    let significant = usize::BITS - len.leading_zeros();
+    8 * (significant.div_ceil(7).max(1) as usize)
 }
 
 impl NetCodec for () {
@@ -82,6 +143,10 @@ impl NetCodec for bool {
     }
     fn describe(_: &mut Schema) -> Ty {
         Ty::Bool
+    }
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::new(0, 1)
     }
     #[inline]
     fn encode_slice(items: &[Self], enc: &mut Encoder) -> Result<(), EncodeError> {
@@ -117,6 +182,10 @@ macro_rules! int_codec {
             fn describe(_: &mut Schema) -> Ty {
                 Ty::Int(IntTy::$kind, IntEncoding::Fixed)
             }
+            #[inline]
+            fn size_hint(&self) -> SizeHint {
+                SizeHint::new(std::mem::size_of::<$t>(), 0)
+            }
         }
     )*};
 }
@@ -144,6 +213,10 @@ impl NetCodec for u8 {
     fn describe(_: &mut Schema) -> Ty {
         Ty::Int(IntTy::U8, IntEncoding::Fixed)
     }
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::new(1, 0)
+    }
     fn encode_slice(items: &[Self], enc: &mut Encoder) -> Result<(), EncodeError> {
         enc.write_bytes(items);
         Ok(())
@@ -170,6 +243,10 @@ impl NetCodec for f32 {
     fn describe(_: &mut Schema) -> Ty {
         Ty::Float(FloatTy::F32, FloatEncoding::Full)
     }
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::new(4, 0)
+    }
 }
 
 impl NetCodec for f64 {
@@ -185,6 +262,10 @@ impl NetCodec for f64 {
     fn describe(_: &mut Schema) -> Ty {
         Ty::Float(FloatTy::F64, FloatEncoding::Full)
     }
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::new(8, 0)
+    }
 }
 
 impl NetCodec for String {
@@ -196,6 +277,10 @@ impl NetCodec for String {
     }
     fn describe(_: &mut Schema) -> Ty {
         Ty::String { max_len: None }
+    }
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::new(self.len(), varint_len_bits(self.len()))
     }
 }
 
@@ -219,6 +304,14 @@ impl<T: NetCodec> NetCodec for Option<T> {
     fn describe(schema: &mut Schema) -> Ty {
         Ty::Option(Box::new(T::describe(schema)))
     }
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        let inner = match self {
+            Some(v) => v.size_hint(),
+            None => SizeHint::default(),
+        };
+        SizeHint::new(0, 1) + inner
+    }
 }
 
 impl<T: NetCodec> NetCodec for Box<T> {
@@ -230,6 +323,10 @@ impl<T: NetCodec> NetCodec for Box<T> {
     }
     fn describe(schema: &mut Schema) -> Ty {
         Ty::Boxed(Box::new(T::describe(schema)))
+    }
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        (**self).size_hint()
     }
 }
 
@@ -251,6 +348,32 @@ pub fn decode_each<T: NetCodec>(dec: &mut Decoder<'_>, len: usize) -> Result<Vec
     Ok(items)
 }
 
+/// [`NetCodec::decode_many`] of a struct made only of fixed-size byte fields
+/// (`N` bytes in all, built from them by `build`), as derived code
+/// overrides it: one bounds check and one depth check for all elements
+/// instead of one per field and per element. Anything that would fail goes
+/// through [`decode_each`], so errors name the element as they always did.
+#[inline]
+pub fn decode_byte_records<T: NetCodec, const N: usize>(
+    dec: &mut Decoder<'_>,
+    len: usize,
+    max_depth: u32,
+    build: impl Fn(&[u8; N]) -> T,
+) -> Result<Vec<T>, DecodeError> {
+    // Every element enters and leaves the same nesting level: one check.
+    if N == 0 || dec.enter(max_depth).is_err() {
+        return decode_each(dec, len);
+    }
+    let bytes = len
+        .checked_mul(N)
+        .and_then(|total| dec.read_bytes(total).ok());
+    dec.leave();
+    match bytes {
+        Some(bytes) => Ok(bytes.as_chunks::<N>().0.iter().map(build).collect()),
+        None => decode_each(dec, len),
+    }
+}
+
 fn is_plain_u8(ty: &Ty) -> bool {
     *ty == Ty::Int(IntTy::U8, IntEncoding::Fixed)
 }
@@ -263,6 +386,10 @@ impl<T: NetCodec> NetCodec for Vec<T> {
     fn decode(dec: &mut Decoder<'_>) -> Result<Self, DecodeError> {
         let len = wire::read_len(dec, None)?;
         decode_elements(dec, len)
+    }
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::new(0, varint_len_bits(self.len())) + SizeHint::of_all(self)
     }
     fn describe(schema: &mut Schema) -> Ty {
         let elem = T::describe(schema);
@@ -299,6 +426,10 @@ impl<T: NetCodec, const N: usize> NetCodec for [T; N] {
             .try_into()
             .map_err(|_| dec.fail(DecodeErrorKind::LengthLimit))
     }
+    #[inline]
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::of_all(self)
+    }
     fn describe(schema: &mut Schema) -> Ty {
         let elem = T::describe(schema);
         if is_plain_u8(&elem) {
@@ -324,6 +455,10 @@ macro_rules! tuple_codec {
             }
             fn describe(schema: &mut Schema) -> Ty {
                 Ty::Tuple(vec![$($name::describe(schema)),+])
+            }
+            #[inline]
+            fn size_hint(&self) -> SizeHint {
+                SizeHint::default() $(+ self.$idx.size_hint())+
             }
         }
     };

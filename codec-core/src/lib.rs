@@ -27,7 +27,7 @@ pub mod error;
 pub mod roblox;
 pub mod wire;
 
-pub use codec::{MapKey, NetCodec};
+pub use codec::{MapKey, NetCodec, SizeHint};
 pub use error::{
     DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, FieldPath, PathSegment,
 };

@@ -42,6 +42,9 @@ pub struct Encoder {
     instances: Vec<Instance>,
 }
 
+/// Most bytes [`Encoder::for_size`] allocates per buffer before any write.
+pub const MAX_PREALLOCATED_BYTES: usize = 16 * 1024;
+
 /// `v` grown (zero-filled) to at least `min_len` elements, doubling; out of
 /// line and by value so callers never hand out a pointer into an [`Encoder`].
 #[cold]
@@ -62,6 +65,30 @@ impl Encoder {
     pub fn with_capacity(bytes: usize) -> Self {
         Encoder {
             bytes: vec![0; bytes],
+            ..Self::default()
+        }
+    }
+
+    /// An empty encoder with room for a value of about `hint`'s size: the
+    /// byte section's buffer also has room for the bit section's bytes, so
+    /// [`Encoder::finish`] appends them without reallocating.
+    ///
+    ///
+    /// Only messages up to [`MAX_PREALLOCATED_BYTES`] are allocated up front;
+    /// larger ones grow as with [`Encoder::new`] (their growth is cheap next
+    /// to their encoding, and measured slower when preallocated: a large
+    /// zeroed allocation per message costs page faults).
+    #[inline]
+    pub fn for_size(hint: crate::codec::SizeHint) -> Self {
+        let bit_bytes = hint.bits.div_ceil(8);
+        let bytes = hint.bytes.saturating_add(bit_bytes);
+        if bytes > MAX_PREALLOCATED_BYTES {
+            return Self::new();
+        }
+        Encoder {
+            bytes: vec![0; bytes],
+            // Whole words are stored once 64 bits are complete: `bits / 64`.
+            bit_words: vec![0; hint.bits / 64],
             ..Self::default()
         }
     }
@@ -130,6 +157,27 @@ impl Encoder {
         self.byte_len = end;
     }
 
+    /// Appends `N` bytes per item, `record(item)`, to the byte section: the
+    /// same bytes as `write_bytes(&record(item))` on each, with one capacity
+    /// check for all of them (derived `encode_slice` of byte-only structs).
+    #[inline]
+    pub fn write_byte_records<T, const N: usize>(
+        &mut self,
+        items: &[T],
+        record: impl Fn(&T) -> [u8; N],
+    ) {
+        let start = self.byte_len;
+        let end = start + items.len() * N;
+        if end > self.bytes.len() {
+            self.bytes = grow_zeroed(std::mem::take(&mut self.bytes), end);
+        }
+        let (chunks, _) = self.bytes[start..end].as_chunks_mut::<N>();
+        for (chunk, item) in chunks.iter_mut().zip(items) {
+            *chunk = record(item);
+        }
+        self.byte_len = end;
+    }
+
     /// Appends the low `n` bits of `value` (n <= 64) to the bit section.
     #[inline]
     pub fn write_bits(&mut self, value: u64, n: u32) {
@@ -166,11 +214,7 @@ impl Encoder {
     pub fn write_bools(&mut self, values: &[bool]) {
         if values.len() <= 64 {
             // Short (a `[bool; N]` field): one write, unrolled when inlined.
-            let mut word = 0u64;
-            for (k, &b) in values.iter().enumerate() {
-                word |= (b as u64) << k;
-            }
-            self.write_bits(word, values.len() as u32);
+            self.write_bits(pack_bools(values), values.len() as u32);
         } else {
             self.write_many_bools(values);
         }
@@ -271,10 +315,18 @@ fn join_sections(
 ) -> Vec<u8> {
     let words = &words[..word_len];
     let tail = acc_bits.div_ceil(8) as usize;
-    out.reserve_exact(words.len() * 8 + tail);
-    out.extend_from_slice(&acc.to_be_bytes()[8 - tail..]);
-    for word in words.iter().rev() {
-        out.extend_from_slice(&word.to_be_bytes());
+    let start = out.len();
+    // Within the capacity `Encoder::for_size` reserved when the hint was right.
+    out.resize(start + tail + words.len() * 8, 0);
+    let (partial, whole) = out[start..].split_at_mut(tail);
+    partial.copy_from_slice(&acc.to_be_bytes()[8 - tail..]);
+    for (chunk, word) in whole
+        .as_chunks_mut::<8>()
+        .0
+        .iter_mut()
+        .zip(words.iter().rev())
+    {
+        *chunk = word.to_be_bytes();
     }
     out
 }
@@ -362,8 +414,9 @@ impl<'a> Decoder<'a> {
         Ok(bytes)
     }
 
+    /// Takes `N` bytes from the byte section as an array.
     #[inline]
-    fn read_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+    pub fn read_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         if N > self.byte_limit - self.byte_pos {
             return Err(self.error(K::UnexpectedEnd));
         }
@@ -642,6 +695,14 @@ pub const fn range_bits(lo: i128, hi: i128) -> u32 {
 /// Writes `value` declared `range = lo..=hi` (spec 2.1).
 #[inline(always)]
 pub fn write_range(enc: &mut Encoder, value: i128, lo: i128, hi: i128) -> Result<(), EncodeError> {
+    write_sized(enc, range_offset(value, lo, hi)?, range_bits(lo, hi));
+    Ok(())
+}
+
+/// The offset `value - lo` a `range = lo..=hi` field writes (spec 2.1), for
+/// derived code that combines several bit fields into one write.
+#[inline(always)]
+pub fn range_offset(value: i128, lo: i128, hi: i128) -> Result<u64, EncodeError> {
     if value < lo || value > hi {
         return Err(EncodeError::new(EncodeErrorKind::OutOfRange {
             value,
@@ -649,8 +710,19 @@ pub fn write_range(enc: &mut Encoder, value: i128, lo: i128, hi: i128) -> Result
             hi,
         }));
     }
-    write_sized(enc, (value - lo) as u64, range_bits(lo, hi));
-    Ok(())
+    Ok((value - lo) as u64)
+}
+
+/// Up to 64 bools as the bits [`Encoder::write_bools`] writes for them: the
+/// first in bit 0.
+#[inline(always)]
+pub fn pack_bools(values: &[bool]) -> u64 {
+    debug_assert!(values.len() <= 64);
+    let mut word = 0u64;
+    for (k, &b) in values.iter().enumerate() {
+        word |= (b as u64) << (k & 63);
+    }
+    word
 }
 
 /// Reads a `range = lo..=hi` integer (spec 2.1).

@@ -18,8 +18,10 @@ use proc_macro::TokenStream;
 mod common;
 mod decode;
 mod encode;
+mod hint;
 mod ir_tokens;
 mod item;
+mod packing;
 mod protocol;
 
 /// Derives `skyrocket::NetCodec`. Field attributes: `#[net(range = LO..=HI)]`,
