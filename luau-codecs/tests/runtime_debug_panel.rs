@@ -224,7 +224,10 @@ fn panel_builds_gui_instances_and_refreshes() {
         client,
         "return panel.gui.ClassName, panel.gui.Parent.ClassName, texts()",
     );
-    assert_eq!((class.as_str(), parent.as_str()), ("ScreenGui", "PlayerGui"));
+    assert_eq!(
+        (class.as_str(), parent.as_str()),
+        ("ScreenGui", "PlayerGui")
+    );
     assert!(first.starts_with("remotes|remote|calls out"), "{first}");
     assert!(first.contains("|Echo|0|0|0.0|0.0|2|"), "{first}");
     // More traffic, then a refresh: the labels follow the counters.

@@ -159,12 +159,12 @@ fn arena_game_scripts_are_strict_clean_against_the_generated_api() {
         .find(|(p, _)| *p == "Net/DebugPanel.luau")
         .expect("DebugPanel in the runtime")
         .1;
-    let prefix = format!("--!strict\n{}\n{api}\ndo\n", &codecs[types_start..types_end]);
+    let prefix = format!(
+        "--!strict\n{}\n{api}\ndo\n",
+        &codecs[types_start..types_end]
+    );
     let mut errors = Vec::new();
-    for script in [
-        "src/server/Main.server.luau",
-        "src/client/Main.client.luau",
-    ] {
+    for script in ["src/server/Main.server.luau", "src/client/Main.client.luau"] {
         let source = read(script);
         assert!(source.starts_with("--!strict"), "{script}");
         let body: Vec<String> = source
