@@ -3,6 +3,8 @@
 //! `skyrocket gen examples/arena/schema.rs --out <dir>` turns this file into
 //! Luau codecs; the same file compiles as Rust with `#[derive(NetCodec)]`
 //! (see `codec-core/examples/arena.rs`), and both sides produce the same bytes.
+//! The game beside it (`src/`) plays over the generated API:
+//! `skyrocket sim examples/arena` regenerates it and runs the match.
 
 use skyrocket::roblox::{CFrame, Color3, DateTime, EnumItem, Instance, Vector3};
 use skyrocket::NetCodec;
@@ -193,8 +195,8 @@ pub mod net {
     pub mod player {
         use super::*;
 
-        /// Client input, 30 frames a second at most.
-        #[event(to_server, unreliable, rate = 30, burst = 60)]
+        /// Client input, every frame (60 a second; twice that in a burst).
+        #[event(to_server, unreliable, rate = 60, burst = 120)]
         pub type Input = InputFrame;
 
         /// Clicking a world object.

@@ -9,10 +9,12 @@
 //!   type (bits and bytes);
 //! - `skyrocket sim <project-folder> [--clients N] [--seconds S] [--link P]
 //!   [--seed N]` runs a Rojo-style game folder in the embedded Roblox host
-//!   and prints its bandwidth and timing report. It is dispatched by the
-//!   binary (`src/main.rs`) to `skyrocket_sim::cli`, so this library and its
-//!   tests do not link the embedded Luau VM (the type-check tests link Luau's
-//!   analyzer, whose symbols clash with the VM's).
+//!   and prints its bandwidth and timing report; a folder with a `schema.rs`
+//!   is regenerated into `src/shared/Generated` first and the runtime's
+//!   profiler report of every peer is added. It lives in the binary
+//!   (`src/main.rs`, `src/sim.rs`, over `skyrocket_sim::cli`), so this
+//!   library and its tests do not link the embedded Luau VM (the type-check
+//!   tests link Luau's analyzer, whose symbols clash with the VM's).
 //!
 //! Schema errors are printed as `file:line:col: error: message`.
 

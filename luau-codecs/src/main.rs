@@ -1,13 +1,17 @@
-//! The `skyrocket` command line: see [`skyrocket_luau::cli`].
+//! The `skyrocket` command line: see [`skyrocket_luau::cli`]. `sim` lives
+//! here, in the binary, because it links the embedded Luau VM (mlua), which
+//! must stay out of the library's test binaries (they link Luau's analyzer).
 
 use std::io::Write;
+
+mod sim;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = if args.first().map(String::as_str) == Some("sim") {
-        match skyrocket_sim::cli::run(&args[1..]) {
+        match sim::run(&args[1..]) {
             Ok(report) => {
-                let _ = writeln!(std::io::stdout(), "{report}");
+                let _ = write!(std::io::stdout(), "{report}");
                 0
             }
             Err(message) => {

@@ -51,6 +51,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "Net/Pattern.luau",
         include_str!("../runtime/Net/Pattern.luau"),
     ),
+    (
+        "Net/DebugPanel.luau",
+        include_str!("../runtime/Net/DebugPanel.luau"),
+    ),
 ];
 
 const TYPES: &str = r#"export type Middleware = { inbound: ((ctx: any) -> boolean?)?, outbound: ((ctx: any) -> boolean?)? }

@@ -134,6 +134,107 @@ fn format_modules_are_strict_clean() {
     );
 }
 
+/// The example game's scripts, checked against the typed API generated from
+/// its schema. The checker has no module resolution, so each script is
+/// bundled with what it requires: the codec types, the generated API (whose
+/// codec values and runtime stay `any`), and `Rules`/`DebugPanel` inlined.
+#[test]
+fn arena_game_scripts_are_strict_clean_against_the_generated_api() {
+    let Some(defs) = roblox_defs() else {
+        return;
+    };
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/arena");
+    let read = |rel: &str| {
+        std::fs::read_to_string(format!("{root}/{rel}")).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    let (schema, protocol) =
+        skyrocket_schema::parse_file_with_protocol(&read("schema.rs")).expect("arena schema");
+    let codecs = skyrocket_luau::generate(&schema, &skyrocket_luau::GenOptions::default())
+        .expect("codecs")
+        .source;
+    let types_start = codecs.find("\nexport type").expect("codec types");
+    let types_end = codecs
+        .find("\nlocal Codec = {}")
+        .expect("the codec table follows the types");
+    let api: String = generate_api(&schema, &protocol, "Codecs")
+        .expect("api")
+        .lines()
+        .filter(|l| !(l.starts_with("export type ") && l.contains("= Codec.")))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("{ Net.RemoteSpec }", "{ any }")
+        .replace("require(script.Parent.Net)", "(nil :: any)")
+        .replace("require(script.Parent[\"Codecs\"])", "(nil :: any)")
+        .replace("\nreturn Api", "\nlocal Remotes = Api");
+    let inline = |src: &str| {
+        let body = src
+            .strip_prefix("--!strict")
+            .unwrap_or(src)
+            .replace("\nexport type ", "\ntype ");
+        format!("(function()\n{body}\nend)()")
+    };
+    let debug_panel = RUNTIME_FILES
+        .iter()
+        .find(|(p, _)| *p == "Net/DebugPanel.luau")
+        .expect("DebugPanel in the runtime")
+        .1;
+    let prefix = format!(
+        "--!strict\n{}\n{api}\ndo\n",
+        &codecs[types_start..types_end]
+    );
+    let mut errors = Vec::new();
+    for script in ["src/server/Main.server.luau", "src/client/Main.client.luau"] {
+        let source = read(script);
+        assert!(source.starts_with("--!strict"), "{script}");
+        let body: Vec<String> = source
+            .lines()
+            .map(|l| {
+                let trimmed = l.trim_start();
+                if trimmed.starts_with("local Remotes = require(")
+                    || trimmed.starts_with("local Codecs = require(")
+                    || (trimmed.starts_with("type ") && trimmed.contains(" = Codecs."))
+                {
+                    // keep line numbers: the bundle provides these names
+                    String::new()
+                } else if trimmed.starts_with("local Rules = require(") {
+                    // inlined in the bundle's head, to keep line numbers
+                    "local Rules = __Rules".into()
+                } else if trimmed.starts_with("local DebugPanel = require(") {
+                    "local DebugPanel = __DebugPanel".into()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        let head = format!(
+            "{prefix}local __DebugPanel = {}\nlocal __Rules = {}\n",
+            inline(debug_panel),
+            inline(&read("src/shared/Rules.luau"))
+        );
+        let offset = head.lines().count();
+        let bundle = format!("{head}{}\nend\n", body.join("\n"));
+        let mut checker = luau_analyze::Checker::new().expect("checker");
+        checker.add_definitions(&defs).expect("definitions load");
+        let result = checker.check(&bundle).expect("check runs");
+        for d in result.errors() {
+            let line = d.line as usize;
+            let place = if line >= offset {
+                format!("{script}:{}", line - offset + 1)
+            } else {
+                format!("bundle prefix:{}", line + 1)
+            };
+            let text = bundle.lines().nth(line).unwrap_or("").trim();
+            errors.push(format!("{place}: {}\n    {text}", d.message));
+        }
+    }
+    assert!(
+        errors.is_empty(),
+        "{} errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}
+
 #[test]
 fn the_schema_descriptor_is_strict_clean() {
     let Some(defs) = roblox_defs() else {

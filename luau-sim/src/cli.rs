@@ -197,6 +197,9 @@ pub struct SimReport {
     pub errors: Vec<ScriptError>,
     /// Lines printed by scripts (`print`/`warn`).
     pub output_lines: usize,
+    /// What the report chunk of [`simulate_with_report`] returned on each
+    /// peer after the run: (`server` or the player's name, text).
+    pub peer_reports: Vec<(String, String)>,
 }
 
 impl SimReport {
@@ -306,6 +309,14 @@ fn load_entry(world: &mut World, inst: &str, path: &Path) -> Result<(), String> 
 
 /// Loads the project, runs it and measures it (see the module docs).
 pub fn simulate(o: &Options) -> Result<SimReport, String> {
+    simulate_with_report(o, None)
+}
+
+/// [`simulate`], then evaluates `report_chunk` (Luau returning a string) on
+/// the server and on every client, in the game's own VMs, so a game or its
+/// libraries can add their view of the run (profilers, scores) to the
+/// report. A chunk that fails puts its error in place of the text.
+pub fn simulate_with_report(o: &Options, report_chunk: Option<&str>) -> Result<SimReport, String> {
     let link = LinkConfig::preset(&o.link).ok_or_else(|| format!("unknown link {}", o.link))?;
     let entries = project_entries(&o.folder)?;
     let config = WorldConfig {
@@ -327,6 +338,17 @@ pub fn simulate(o: &Options) -> Result<SimReport, String> {
     let start = Instant::now();
     world.run_for(o.seconds).map_err(|e| e.to_string())?;
     let real_seconds = start.elapsed().as_secs_f64();
+    let mut peer_reports = Vec::new();
+    if let Some(chunk) = report_chunk {
+        let mut peers = vec![("server".to_string(), Peer::Server)];
+        peers.extend(names.iter().map(|(uid, n)| (n.clone(), Peer::Client(*uid))));
+        for (label, peer) in peers {
+            let text = world
+                .eval::<String>(peer, chunk)
+                .unwrap_or_else(|e| format!("report failed: {e}"));
+            peer_reports.push((label, text));
+        }
+    }
 
     let mut remotes: Vec<RemoteTraffic> = Vec::new();
     for ((remote, uid, dir), t) in world.counters().iter() {
@@ -378,6 +400,7 @@ pub fn simulate(o: &Options) -> Result<SimReport, String> {
         remotes,
         errors: world.errors().to_vec(),
         output_lines: world.output().len(),
+        peer_reports,
     })
 }
 
@@ -508,6 +531,19 @@ impl std::fmt::Display for SimReport {
             "script output: {} lines (SKYROCKET_SIM_ECHO=1 prints them as they happen)",
             self.output_lines
         );
+        if !self.peer_reports.is_empty() {
+            let _ = writeln!(s, "\nreported by the game on each peer after the run");
+        }
+        for (peer, text) in &self.peer_reports {
+            if text.contains('\n') {
+                let _ = writeln!(s, "{peer}:");
+                for line in text.trim_end().lines() {
+                    let _ = writeln!(s, "  {line}");
+                }
+            } else {
+                let _ = writeln!(s, "{peer}: {text}");
+            }
+        }
         f.write_str(&s)
     }
 }
