@@ -15,11 +15,16 @@
 //! Typed Rust values go through [`encode_typed`] / [`decode_typed`].
 //! Compression is a separate layer: [`compress`].
 
+mod common;
 pub mod compress;
 mod error;
+pub mod json;
+pub mod msgpack;
 mod registry;
 
 pub use error::FormatError;
+pub use json::Json;
+pub use msgpack::MsgPack;
 pub use registry::Registry;
 
 use skyrocket::dynamic::{self, Value};
