@@ -8,7 +8,8 @@
 
 use std::fmt::Write;
 
-/// Writes `v` (an `f64` field) in canonical form.
+/// Writes `v` (an `f64` field) in canonical form: the shortest digits that
+/// read back as `v`, the closest to `v` among those, the even one on a tie.
 pub(crate) fn write_f64(out: &mut Vec<u8>, scratch: &mut String, v: f64) {
     if special(out, v) {
         return;
@@ -17,7 +18,17 @@ pub(crate) fn write_f64(out: &mut Vec<u8>, scratch: &mut String, v: f64) {
     // `{:e}` is Rust's shortest round-trip form: the fewest digits that
     // parse back to `v`, the closest to `v` among those.
     let _ = write!(scratch, "{:e}", v.abs());
-    let (digits, exp) = split_scientific(scratch);
+    let (mut digits, mut exp) = split_scientific(scratch);
+    // Rust's shortest form breaks a tie between two equally close
+    // candidates upwards; the canonical form takes the even digit, as
+    // ECMA-262 does. Ties need 16 or more digits (below that, the half-unit
+    // of the last digit exceeds the rounding interval of a binary64).
+    if digits.len() >= 16 {
+        let (even, even_exp) = exact(scratch, v.abs(), digits.len());
+        if read_back(scratch, &even, even_exp) == v.abs() {
+            (digits, exp) = (even, even_exp);
+        }
+    }
     layout(out, v < 0.0, &digits, exp + 1);
 }
 
@@ -205,7 +216,7 @@ mod tests {
 
     #[test]
     fn doubles_print_like_javascript() {
-        let cases: [(f64, &str); 16] = [
+        let cases: [(f64, &str); 17] = [
             (1.0, "1"),
             (-1.5, "-1.5"),
             (0.1, "0.1"),
@@ -222,6 +233,7 @@ mod tests {
             (f64::NAN, "\"NaN\""),
             (f64::NEG_INFINITY, "\"-Infinity\""),
             (0.30000000000000004, "0.30000000000000004"),
+            (244452721654215.625, "244452721654215.62"),
         ];
         for (v, text) in cases {
             assert_eq!(f64_text(v), text, "{v:e}");
