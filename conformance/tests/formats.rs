@@ -54,6 +54,21 @@ fn check_type(schema: &Schema, luau: &LuauFormats, codec: &dyn Codec, type_name:
             .decode(format, type_name, &rust.bytes, &rust.instances)
             .unwrap_or_else(|e| panic!("Luau decode failed: {e}; {}", context()));
         assert!(same(&decoded, &value), "Luau decoded {decoded:?}; {}", context());
+        if format == "json" {
+            // Any JSON text for the value decodes to it: serde_json's
+            // rendering sorts the keys, indents, and writes floats its way.
+            let parsed: serde_json::Value =
+                serde_json::from_slice(&rust.bytes).expect("canonical JSON is JSON");
+            let pretty = serde_json::to_string_pretty(&parsed).expect("renders");
+            let from_rust = codec
+                .decode(schema, &ty, pretty.as_bytes(), &rust.instances)
+                .unwrap_or_else(|e| panic!("Rust rejected {pretty}: {e}; {}", context()));
+            assert!(same(&from_rust, &value), "Rust read {pretty} as {from_rust:?}; {}", context());
+            let from_luau = luau
+                .decode(format, type_name, pretty.as_bytes(), &rust.instances)
+                .unwrap_or_else(|e| panic!("Luau rejected {pretty}: {e}; {}", context()));
+            assert!(same(&from_luau, &value), "Luau read {pretty} as {from_luau:?}; {}", context());
+        }
     }
 }
 
@@ -91,4 +106,72 @@ fn json_and_msgpack_agree_on_the_feature_schema() {
 #[test]
 fn json_and_msgpack_agree_on_the_arena_schema_interpreted() {
     check_schema("arena/schema.rs", schemas::ARENA, false);
+}
+
+/// Doubles and singles that stress the shortest-digits search: powers of
+/// two (lopsided rounding intervals) and their neighbours, powers of ten,
+/// the layout thresholds (1e21, 1e-7), subnormals, and random bit patterns.
+fn stress_floats(rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<f32>) {
+    use rand::Rng;
+    let mut doubles = Vec::new();
+    for k in -1074..=1023 {
+        let p = 2f64.powi(k);
+        doubles.extend([p, f64::from_bits(p.to_bits() + 1), f64::from_bits(p.to_bits().saturating_sub(1))]);
+    }
+    for k in -323..=308 {
+        let p: f64 = format!("1e{k}").parse().unwrap_or(1.0);
+        doubles.extend([p, f64::from_bits(p.to_bits() + 1), f64::from_bits(p.to_bits().saturating_sub(1))]);
+    }
+    doubles.extend([9007199254740993.0, 1e21 - 65536.0, 244452721654215.625, 0.1 + 0.2, f64::MAX]);
+    for _ in 0..6000 {
+        doubles.push(f64::from_bits(rng.gen()));
+        doubles.push(rng.gen_range(-1e6..1e6));
+    }
+    let mut singles = Vec::new();
+    for k in -149..=127 {
+        let p = 2f32.powi(k);
+        singles.extend([p, f32::from_bits(p.to_bits() + 1), f32::from_bits(p.to_bits().saturating_sub(1))]);
+    }
+    for k in -45..=38 {
+        let p: f32 = format!("1e{k}").parse().unwrap_or(1.0);
+        singles.extend([p, f32::from_bits(p.to_bits() + 1), f32::from_bits(p.to_bits().saturating_sub(1))]);
+    }
+    for _ in 0..6000 {
+        singles.push(f32::from_bits(rng.gen()));
+        singles.push(rng.gen_range(-5000.0f32..5000.0));
+    }
+    (doubles, singles)
+}
+
+#[test]
+fn floats_print_identically_in_rust_and_luau() {
+    use skyrocket::dynamic::Value;
+    let schema = skyrocket_schema::parse_file(
+        "#[derive(NetCodec)] struct Floats { doubles: Vec<f64>, singles: Vec<f32> }",
+    )
+    .expect("schema parses");
+    let luau = LuauFormats::load(&schema, true).expect("formats load");
+    let ty = Ty::Named("Floats".into());
+    let (doubles, singles) = stress_floats(&mut ChaCha8Rng::seed_from_u64(11));
+    for (d, s) in doubles.chunks(500).zip(singles.chunks(250).cycle()) {
+        let value = Value::Struct(vec![
+            Value::List(d.iter().map(|&x| Value::Float(x)).collect()),
+            Value::List(s.iter().map(|&x| Value::Float(x as f64)).collect()),
+        ]);
+        let rust = Json.encode(&schema, &ty, &value).expect("Rust encodes");
+        let (bytes, _) = luau.encode("json", "Floats", &value).expect("Luau encodes");
+        let (rust_text, luau_text) = (shown("json", &rust.bytes), shown("json", &bytes));
+        if rust_text != luau_text {
+            let first = rust_text
+                .split(',')
+                .zip(luau_text.split(','))
+                .find(|(a, b)| a != b);
+            panic!("Rust and Luau print a float differently: {first:?}");
+        }
+        // Every printed number reads back as the same value on both sides.
+        let back = Json.decode(&schema, &ty, &rust.bytes, &[]).expect("Rust decodes");
+        assert!(same(&back, &value), "Rust read back a different value");
+        let back = luau.decode("json", "Floats", &rust.bytes, &[]).expect("Luau decodes");
+        assert!(same(&back, &value), "Luau read back a different value");
+    }
 }
