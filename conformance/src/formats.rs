@@ -69,6 +69,11 @@ impl LuauFormats {
         &self.lua
     }
 
+    /// The Luau codec table (`{ name, encode, decode }`) of `format`.
+    pub fn codec_table(&self, format: &str) -> Result<Table, LuauError> {
+        self.codec(format).cloned()
+    }
+
     fn codec(&self, format: &str) -> Result<&Table, LuauError> {
         self.codecs
             .iter()

@@ -82,24 +82,50 @@ fn split_scientific(text: &str) -> (Vec<u8>, i32) {
 /// other side of `v` (which matters next to powers of two, where the
 /// interval is lopsided).
 fn shortest_f32(scratch: &mut String, v: f32) -> (Vec<u8>, i32) {
-    let (mut lo, mut hi) = (1usize, 9usize);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if candidate_f32(scratch, v, mid).is_some() {
-            hi = mid;
-        } else {
-            lo = mid + 1;
-        }
-    }
-    let (mut digits, exp) = candidate_f32(scratch, v, lo).unwrap_or_else(|| {
-        // Unreachable: 9 significant digits always identify a binary32.
-        let rounded = exact(scratch, v as f64, 9);
-        (rounded.0, rounded.1)
-    });
+    let (mut digits, exp) = fast_f32(scratch, v).unwrap_or_else(|| search_f32(scratch, v));
     while digits.len() > 1 && digits.last() == Some(&b'0') {
         digits.pop();
     }
     (digits, exp)
+}
+
+/// The answer of [`search_f32`] found in fewer steps, when it can be proven:
+/// Rust's own shortest binary32 form (which reads decimals straight to
+/// binary32) gives a length `p` at which some decimal reads back as `v`;
+/// if none of `p - 1` digits does, `p` is the shortest length.
+fn fast_f32(scratch: &mut String, v: f32) -> Option<(Vec<u8>, i32)> {
+    scratch.clear();
+    let _ = write!(scratch, "{v:e}");
+    let (digits, exp) = split_scientific(scratch);
+    let p = digits.len();
+    if read_back(scratch, &digits, exp) as f32 != v {
+        return None;
+    }
+    if p > 1 && candidate_f32(scratch, v, p - 1).is_some() {
+        return None;
+    }
+    candidate_f32(scratch, v, p)
+}
+
+/// Binary search for the shortest length (the specification's algorithm).
+fn search_f32(scratch: &mut String, v: f32) -> (Vec<u8>, i32) {
+    let (mut lo, mut hi) = (1usize, 9usize);
+    let mut best = None;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match candidate_f32(scratch, v, mid) {
+            Some(found) => {
+                hi = mid;
+                best = Some(found);
+            }
+            None => lo = mid + 1,
+        }
+    }
+    match best {
+        Some(found) if found.0.len() == lo => found,
+        // 9 significant digits always identify a binary32.
+        _ => candidate_f32(scratch, v, lo).unwrap_or_else(|| exact(scratch, v as f64, 9)),
+    }
 }
 
 /// The `p`-digit decimal that reads back as `v`, if there is one.
@@ -270,5 +296,26 @@ mod tests {
             let ours = split_scientific(&format!("{back:e}")).0.len();
             assert_eq!(rust, ours, "{v:e} vs {text}");
         }
+    }
+
+    #[test]
+    fn the_fast_path_finds_what_the_specified_search_finds() {
+        let mut scratch = String::new();
+        let mut fast_taken = 0;
+        for i in 0..200_000u32 {
+            let v = f32::from_bits(1 + i.wrapping_mul(10_651) % 0x7f7f_ffff);
+            let mut searched = search_f32(&mut scratch, v);
+            while searched.0.len() > 1 && searched.0.last() == Some(&b'0') {
+                searched.0.pop();
+            }
+            if let Some(mut fast) = fast_f32(&mut scratch, v) {
+                fast_taken += 1;
+                while fast.0.len() > 1 && fast.0.last() == Some(&b'0') {
+                    fast.0.pop();
+                }
+                assert_eq!(fast, searched, "{v:e}");
+            }
+        }
+        assert!(fast_taken > 190_000, "the fast path is rarely taken: {fast_taken}");
     }
 }
