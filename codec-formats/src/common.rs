@@ -114,9 +114,9 @@ pub(crate) fn check_int(kind: IntTy, encoding: IntEncoding, v: i128) -> Result<(
 /// Checks a length against a `max_len` cap.
 pub(crate) fn check_len(len: usize, max_len: Option<u32>, what: &str) -> Result<(), String> {
     match max_len {
-        Some(max) if len > max as usize => Err(format!(
-            "{what} of length {len} exceeds max_len {max}"
-        )),
+        Some(max) if len > max as usize => {
+            Err(format!("{what} of length {len} exceeds max_len {max}"))
+        }
         _ => Ok(()),
     }
 }
@@ -150,7 +150,9 @@ pub(crate) fn sorted<'v, T>(items: &'v [T], key: impl Fn(&'v T) -> &'v Value) ->
     refs.sort_by(|a, b| key_order(key(a), key(b)));
     for (i, w) in refs.windows(2).enumerate() {
         if key_order(key(w[0]), key(w[1])) == Ordering::Equal {
-            return Err(Fail::new(None, format!("duplicate key {}", key_text(key(w[1])))).index(i + 1));
+            return Err(
+                Fail::new(None, format!("duplicate key {}", key_text(key(w[1])))).index(i + 1),
+            );
         }
     }
     Ok(refs)

@@ -79,9 +79,15 @@ fn the_documented_example_encodes_to_the_documented_bytes() {
     let json = encode_typed(&Json, &example()).expect("encodes");
     assert_eq!(String::from_utf8(json.bytes.clone()).unwrap(), EXAMPLE_JSON);
     let msgpack = encode_typed(&MsgPack, &example()).expect("encodes");
-    let expected: String = EXAMPLE_MSGPACK.chars().filter(|c| !c.is_whitespace()).collect();
+    let expected: String = EXAMPLE_MSGPACK
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     assert_eq!(hex(&msgpack.bytes), expected);
-    for (codec, bytes) in [(&Json as &dyn Codec, &json.bytes), (&MsgPack, &msgpack.bytes)] {
+    for (codec, bytes) in [
+        (&Json as &dyn Codec, &json.bytes),
+        (&MsgPack, &msgpack.bytes),
+    ] {
         let back: Player = decode_typed(codec, bytes, &[]).expect("decodes");
         assert_eq!(back, example(), "{}", codec.name());
     }
@@ -126,7 +132,11 @@ fn json_errors_name_the_field_and_the_byte() {
     let missing = EXAMPLE_JSON.replace("\"health\":100,", "");
     assert!(json_error(&missing).contains("missing field \"health\""));
     let bad_key = EXAMPLE_JSON.replace("\"2\":7", "\"02\":7");
-    assert!(json_error(&bad_key).contains("inventory[02]"), "{}", json_error(&bad_key));
+    assert!(
+        json_error(&bad_key).contains("inventory[02]"),
+        "{}",
+        json_error(&bad_key)
+    );
     let bad_variant = EXAMPLE_JSON.replace("\"Moving\"", "\"Flying\"");
     assert!(json_error(&bad_variant).contains("state at byte"));
     let trailing = format!("{EXAMPLE_JSON} x");

@@ -96,7 +96,8 @@ impl LuauFormats {
         type_name: &str,
         value: &Value,
     ) -> Result<(Vec<u8>, Vec<Instance>), LuauError> {
-        let lv = to_lua(&self.lua, &self.schema, &Ty::Named(type_name.into()), value).map_err(err)?;
+        let lv =
+            to_lua(&self.lua, &self.schema, &Ty::Named(type_name.into()), value).map_err(err)?;
         self.encode_lua(format, type_name, lv)
     }
 
@@ -108,9 +109,8 @@ impl LuauFormats {
         lv: Lv,
     ) -> Result<(Vec<u8>, Vec<Instance>), LuauError> {
         let encode: mlua::Function = self.codec(format)?.get("encode").map_err(err)?;
-        let (b, side): (Lv, Option<Table>) = encode
-            .call((self.wire_name(type_name)?, lv))
-            .map_err(err)?;
+        let (b, side): (Lv, Option<Table>) =
+            encode.call((self.wire_name(type_name)?, lv)).map_err(err)?;
         let bytes = match b {
             Lv::Buffer(buf) => buf.to_vec(),
             other => return Err(format!("encode returned {}", other.type_name())),

@@ -35,12 +35,16 @@ fn build(schema: &Schema, seed: u64) -> Json {
                 break;
             }
             let value = gen.value(&ty);
-            let json = JsonCodec.encode(schema, &ty, &value).expect("Rust encodes JSON");
+            let json = JsonCodec
+                .encode(schema, &ty, &value)
+                .expect("Rust encodes JSON");
             if seen.contains(&json.bytes) {
                 continue;
             }
             seen.push(json.bytes.clone());
-            let msgpack = MsgPack.encode(schema, &ty, &value).expect("Rust encodes MessagePack");
+            let msgpack = MsgPack
+                .encode(schema, &ty, &value)
+                .expect("Rust encodes MessagePack");
             vectors.push(json!({
                 "type": def.name,
                 "value": to_json(schema, &ty, &value),
@@ -55,17 +59,27 @@ fn build(schema: &Schema, seed: u64) -> Json {
 
 fn check(source: &str, file: &str, seed: u64) {
     let schema = skyrocket_schema::parse_file(source).expect("schema parses");
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors").join(file);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("vectors")
+        .join(file);
     let expected = build(&schema, seed);
     if std::env::var_os("SKYROCKET_BLESS").is_some() {
         let text = serde_json::to_string_pretty(&expected).expect("serializes") + "\n";
         std::fs::write(&path, text).expect("vector file written");
     }
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("{}: {e}; generate it with SKYROCKET_BLESS=1", path.display())
+        panic!(
+            "{}: {e}; generate it with SKYROCKET_BLESS=1",
+            path.display()
+        )
     });
     let doc: Json = serde_json::from_str(&text).expect("vector file is JSON");
-    assert_eq!(doc, expected, "{} is out of date with the Rust side", path.display());
+    assert_eq!(
+        doc,
+        expected,
+        "{} is out of date with the Rust side",
+        path.display()
+    );
     let luau = LuauFormats::load(&schema, false).expect("formats load");
     let vectors = doc["vectors"].as_array().expect("a vector list");
     for v in vectors {
@@ -76,7 +90,9 @@ fn check(source: &str, file: &str, seed: u64) {
             .as_array()
             .expect("instances")
             .iter()
-            .map(|i| Instance { id: i.as_u64().expect("id") })
+            .map(|i| Instance {
+                id: i.as_u64().expect("id"),
+            })
             .collect();
         let json_text = v["json"].as_str().expect("json text").as_bytes().to_vec();
         let msgpack = unhex(v["msgpack"].as_str().expect("msgpack hex")).expect("hex");
@@ -85,12 +101,18 @@ fn check(source: &str, file: &str, seed: u64) {
             let what = format!("{format} {type_name} {}", v["value"]);
             let rust = codec.encode(&schema, &ty, &value).expect("Rust encodes");
             assert_eq!(&rust.bytes, bytes, "Rust bytes differ: {what}");
-            let (luau_bytes, luau_instances) = luau.encode(format, type_name, &value).expect("Luau encodes");
+            let (luau_bytes, luau_instances) = luau
+                .encode(format, type_name, &value)
+                .expect("Luau encodes");
             assert_eq!(&luau_bytes, bytes, "Luau bytes differ: {what}");
             assert_eq!(luau_instances, instances, "Luau side table differs: {what}");
-            let back = codec.decode(&schema, &ty, bytes, &instances).expect("Rust decodes");
+            let back = codec
+                .decode(&schema, &ty, bytes, &instances)
+                .expect("Rust decodes");
             assert!(same(&back, &value), "Rust decoded {back:?}: {what}");
-            let back = luau.decode(format, type_name, bytes, &instances).expect("Luau decodes");
+            let back = luau
+                .decode(format, type_name, bytes, &instances)
+                .expect("Luau decodes");
             assert!(same(&back, &value), "Luau decoded {back:?}: {what}");
         }
     }

@@ -32,14 +32,29 @@ fn check_type(schema: &Schema, luau: &LuauFormats, codec: &dyn Codec, type_name:
     let mut gen = ValueGen::new(schema, ChaCha8Rng::seed_from_u64(seed));
     for case in 0..CASES_PER_TYPE {
         let value = gen.value(&ty);
-        let context = || format!("{format} {type_name} case {case}: {}", to_json(schema, &ty, &value));
+        let context = || {
+            format!(
+                "{format} {type_name} case {case}: {}",
+                to_json(schema, &ty, &value)
+            )
+        };
         let rust = codec
             .encode(schema, &ty, &value)
             .unwrap_or_else(|e| panic!("Rust encode failed: {e}; {}", context()));
         let back = codec
             .decode(schema, &ty, &rust.bytes, &rust.instances)
-            .unwrap_or_else(|e| panic!("Rust decode of {} failed: {e}; {}", shown(format, &rust.bytes), context()));
-        assert!(same(&back, &value), "Rust round trip gave {back:?}; {}", context());
+            .unwrap_or_else(|e| {
+                panic!(
+                    "Rust decode of {} failed: {e}; {}",
+                    shown(format, &rust.bytes),
+                    context()
+                )
+            });
+        assert!(
+            same(&back, &value),
+            "Rust round trip gave {back:?}; {}",
+            context()
+        );
         let (bytes, instances) = luau
             .encode(format, type_name, &value)
             .unwrap_or_else(|e| panic!("Luau encode failed: {e}; {}", context()));
@@ -49,11 +64,20 @@ fn check_type(schema: &Schema, luau: &LuauFormats, codec: &dyn Codec, type_name:
             "Luau bytes differ from Rust; {}",
             context()
         );
-        assert_eq!(instances, rust.instances, "side tables differ; {}", context());
+        assert_eq!(
+            instances,
+            rust.instances,
+            "side tables differ; {}",
+            context()
+        );
         let decoded = luau
             .decode(format, type_name, &rust.bytes, &rust.instances)
             .unwrap_or_else(|e| panic!("Luau decode failed: {e}; {}", context()));
-        assert!(same(&decoded, &value), "Luau decoded {decoded:?}; {}", context());
+        assert!(
+            same(&decoded, &value),
+            "Luau decoded {decoded:?}; {}",
+            context()
+        );
         if format == "json" {
             // Any JSON text for the value decodes to it: serde_json's
             // rendering sorts the keys, indents, and writes floats its way.
@@ -63,11 +87,19 @@ fn check_type(schema: &Schema, luau: &LuauFormats, codec: &dyn Codec, type_name:
             let from_rust = codec
                 .decode(schema, &ty, pretty.as_bytes(), &rust.instances)
                 .unwrap_or_else(|e| panic!("Rust rejected {pretty}: {e}; {}", context()));
-            assert!(same(&from_rust, &value), "Rust read {pretty} as {from_rust:?}; {}", context());
+            assert!(
+                same(&from_rust, &value),
+                "Rust read {pretty} as {from_rust:?}; {}",
+                context()
+            );
             let from_luau = luau
                 .decode(format, type_name, pretty.as_bytes(), &rust.instances)
                 .unwrap_or_else(|e| panic!("Luau rejected {pretty}: {e}; {}", context()));
-            assert!(same(&from_luau, &value), "Luau read {pretty} as {from_luau:?}; {}", context());
+            assert!(
+                same(&from_luau, &value),
+                "Luau read {pretty} as {from_luau:?}; {}",
+                context()
+            );
         }
     }
 }
@@ -116,13 +148,27 @@ fn stress_floats(rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<f32>) {
     let mut doubles = Vec::new();
     for k in -1074..=1023 {
         let p = 2f64.powi(k);
-        doubles.extend([p, f64::from_bits(p.to_bits() + 1), f64::from_bits(p.to_bits().saturating_sub(1))]);
+        doubles.extend([
+            p,
+            f64::from_bits(p.to_bits() + 1),
+            f64::from_bits(p.to_bits().saturating_sub(1)),
+        ]);
     }
     for k in -323..=308 {
         let p: f64 = format!("1e{k}").parse().unwrap_or(1.0);
-        doubles.extend([p, f64::from_bits(p.to_bits() + 1), f64::from_bits(p.to_bits().saturating_sub(1))]);
+        doubles.extend([
+            p,
+            f64::from_bits(p.to_bits() + 1),
+            f64::from_bits(p.to_bits().saturating_sub(1)),
+        ]);
     }
-    doubles.extend([9007199254740993.0, 1e21 - 65536.0, 244452721654215.625, 0.1 + 0.2, f64::MAX]);
+    doubles.extend([
+        9007199254740993.0,
+        1e21 - 65536.0,
+        244452721654215.5 + 0.125,
+        0.1 + 0.2,
+        f64::MAX,
+    ]);
     for _ in 0..6000 {
         doubles.push(f64::from_bits(rng.gen()));
         doubles.push(rng.gen_range(-1e6..1e6));
@@ -130,11 +176,19 @@ fn stress_floats(rng: &mut ChaCha8Rng) -> (Vec<f64>, Vec<f32>) {
     let mut singles = Vec::new();
     for k in -149..=127 {
         let p = 2f32.powi(k);
-        singles.extend([p, f32::from_bits(p.to_bits() + 1), f32::from_bits(p.to_bits().saturating_sub(1))]);
+        singles.extend([
+            p,
+            f32::from_bits(p.to_bits() + 1),
+            f32::from_bits(p.to_bits().saturating_sub(1)),
+        ]);
     }
     for k in -45..=38 {
         let p: f32 = format!("1e{k}").parse().unwrap_or(1.0);
-        singles.extend([p, f32::from_bits(p.to_bits() + 1), f32::from_bits(p.to_bits().saturating_sub(1))]);
+        singles.extend([
+            p,
+            f32::from_bits(p.to_bits() + 1),
+            f32::from_bits(p.to_bits().saturating_sub(1)),
+        ]);
     }
     for _ in 0..6000 {
         singles.push(f32::from_bits(rng.gen()));
@@ -169,9 +223,13 @@ fn floats_print_identically_in_rust_and_luau() {
             panic!("Rust and Luau print a float differently: {first:?}");
         }
         // Every printed number reads back as the same value on both sides.
-        let back = Json.decode(&schema, &ty, &rust.bytes, &[]).expect("Rust decodes");
+        let back = Json
+            .decode(&schema, &ty, &rust.bytes, &[])
+            .expect("Rust decodes");
         assert!(same(&back, &value), "Rust read back a different value");
-        let back = luau.decode("json", "Floats", &rust.bytes, &[]).expect("Luau decodes");
+        let back = luau
+            .decode("json", "Floats", &rust.bytes, &[])
+            .expect("Luau decodes");
         assert!(same(&back, &value), "Luau read back a different value");
     }
 }

@@ -92,7 +92,11 @@ fn mutate(rng: &mut ChaCha8Rng, bytes: &[u8], json: bool) -> Vec<u8> {
         _ => {
             // Claim huge counts or nest deeply.
             let at = rng.gen_range(0..=out.len());
-            let filler: &[u8] = if json { b"[[[[[[[[" } else { &[0xdd, 0xff, 0xff, 0xff, 0xff, 0x91] };
+            let filler: &[u8] = if json {
+                b"[[[[[[[["
+            } else {
+                &[0xdd, 0xff, 0xff, 0xff, 0xff, 0x91]
+            };
             out.splice(at..at, filler.iter().copied());
         }
     }
@@ -118,7 +122,10 @@ fn check(
         String::from_utf8_lossy(input)
     );
     let bound = 256 + 64 * input.len() as u64;
-    assert!(work <= bound, "{what}: {work} interrupts, more than linear ({bound})");
+    assert!(
+        work <= bound,
+        "{what}: {work} interrupts, more than linear ({bound})"
+    );
     let rust = codec.decode(schema, &ty, input, instances);
     match (&luau, &rust) {
         (Err(message), _) if message.starts_with("decode raised") => {
@@ -126,7 +133,10 @@ fn check(
         }
         (Err(message), Ok(_)) => {
             let luau_only = message.contains("UnsafeInteger") || message.contains("InvalidTag");
-            assert!(luau_only, "{what}: Luau rejected ({message}) what Rust accepts");
+            assert!(
+                luau_only,
+                "{what}: Luau rejected ({message}) what Rust accepts"
+            );
             stats.1 += 1;
         }
         (Err(message), Err(_)) => {
@@ -138,7 +148,10 @@ fn check(
             stats.1 += 1;
         }
         (Ok(value), Ok(expected)) => {
-            assert!(same(value, expected), "{what}: Luau decoded {value:?}, Rust {expected:?}");
+            assert!(
+                same(value, expected),
+                "{what}: Luau decoded {value:?}, Rust {expected:?}"
+            );
             stats.0 += 1;
         }
         (Ok(value), Err(e)) => panic!("{what}: Luau accepted {value:?}, Rust rejected: {e}"),
@@ -158,9 +171,17 @@ fn run(schema_name: &str, source: &str, seed: u64) {
             for _ in 0..RANDOM_INPUTS_PER_TYPE {
                 let len = rng.gen_range(0..64);
                 let input: Vec<u8> = (0..len)
-                    .map(|_| if json { JSON_BYTES[rng.gen_range(0..JSON_BYTES.len())] } else { rng.gen() })
+                    .map(|_| {
+                        if json {
+                            JSON_BYTES[rng.gen_range(0..JSON_BYTES.len())]
+                        } else {
+                            rng.gen()
+                        }
+                    })
                     .collect();
-                check(&schema, &h, codec, &def.name, &input, &instances, &mut stats);
+                check(
+                    &schema, &h, codec, &def.name, &input, &instances, &mut stats,
+                );
             }
             let mut gen = ValueGen::new(&schema, ChaCha8Rng::seed_from_u64(rng.gen()));
             gen.max_unbounded_len = 4;
@@ -170,7 +191,15 @@ fn run(schema_name: &str, source: &str, seed: u64) {
                     continue;
                 };
                 let input = mutate(&mut rng, &encoded.bytes, json);
-                check(&schema, &h, codec, &def.name, &input, &encoded.instances, &mut stats);
+                check(
+                    &schema,
+                    &h,
+                    codec,
+                    &def.name,
+                    &input,
+                    &encoded.instances,
+                    &mut stats,
+                );
             }
         }
         let (accepted, rejected) = stats;
@@ -178,7 +207,10 @@ fn run(schema_name: &str, source: &str, seed: u64) {
             "{schema_name} {}: {accepted} hostile inputs decoded identically, {rejected} rejected cleanly",
             codec.name()
         );
-        assert!(rejected > 0 && accepted > 0, "{schema_name}: mutations should mix valid and invalid");
+        assert!(
+            rejected > 0 && accepted > 0,
+            "{schema_name}: mutations should mix valid and invalid"
+        );
     }
 }
 
@@ -214,8 +246,14 @@ fn deep_nesting_and_huge_claims_are_refused_before_work_or_allocation() {
         assert_eq!(luau.is_ok(), ok, "Luau at depth {depth}: {luau:?}");
     }
     // An unknown key holding 100k nested arrays is refused at SKIP_DEPTH.
-    let deep = format!("{{\"value\":1,\"children\":[],\"next\":null,\"x\":{}", "[".repeat(100_000));
-    let message = h.formats.decode("json", "Tree", deep.as_bytes(), &[]).expect_err("refused");
+    let deep = format!(
+        "{{\"value\":1,\"children\":[],\"next\":null,\"x\":{}",
+        "[".repeat(100_000)
+    );
+    let message = h
+        .formats
+        .decode("json", "Tree", deep.as_bytes(), &[])
+        .expect_err("refused");
     assert!(message.contains("nests deeper"), "{message}");
     let message = Json
         .decode(&schema, &Ty::Named("Tree".into()), deep.as_bytes(), &[])
@@ -224,7 +262,9 @@ fn deep_nesting_and_huge_claims_are_refused_before_work_or_allocation() {
     assert!(message.contains("nests deeper"), "{message}");
     // A MessagePack array32 claiming 4 billion elements in 5 bytes.
     let before = h.formats.lua().used_memory();
-    let claim = [0x81, 0xa7, b'n', b'u', b'm', b'b', b'e', b'r', b's', 0xdd, 0xff, 0xff, 0xff, 0xff];
+    let claim = [
+        0x81, 0xa7, b'n', b'u', b'm', b'b', b'e', b'r', b's', 0xdd, 0xff, 0xff, 0xff, 0xff,
+    ];
     let message = h
         .formats
         .decode("msgpack", "Collections", &claim, &[])

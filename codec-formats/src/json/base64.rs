@@ -38,7 +38,7 @@ fn sextet(c: u8) -> Option<u32> {
 /// Decodes canonical base64; on failure, the index of the offending
 /// character and what is wrong.
 pub(crate) fn decode(text: &[u8]) -> Result<Vec<u8>, (usize, &'static str)> {
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return Err((text.len(), "base64 text length is not a multiple of 4"));
     }
     let mut out = Vec::with_capacity(text.len() / 4 * 3);

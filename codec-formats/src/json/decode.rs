@@ -40,7 +40,10 @@ impl<'a> Parser<'a> {
         let value = self.value(ty)?;
         self.ws();
         if self.pos != self.src.len() {
-            return Err(self.fail(self.pos, format!("expected the end of input, found {}", self.found())));
+            return Err(self.fail(
+                self.pos,
+                format!("expected the end of input, found {}", self.found()),
+            ));
         }
         Ok(value)
     }
@@ -95,7 +98,11 @@ impl<'a> Parser<'a> {
     }
 
     /// `[ item, ... ]`, calling `each` with the element index; the count.
-    fn array(&mut self, what: &str, mut each: impl FnMut(&mut Self, usize) -> Res<()>) -> Res<usize> {
+    fn array(
+        &mut self,
+        what: &str,
+        mut each: impl FnMut(&mut Self, usize) -> Res<()>,
+    ) -> Res<usize> {
         if !self.eat(b'[') {
             return Err(self.expected(what));
         }
@@ -117,7 +124,11 @@ impl<'a> Parser<'a> {
 
     /// `{ "key": value, ... }`, calling `each` with the key and its offset
     /// (the value is `each`'s to read).
-    fn object(&mut self, what: &str, mut each: impl FnMut(&mut Self, String, usize) -> Res<()>) -> Res<()> {
+    fn object(
+        &mut self,
+        what: &str,
+        mut each: impl FnMut(&mut Self, String, usize) -> Res<()>,
+    ) -> Res<()> {
         if !self.eat(b'{') {
             return Err(self.expected(what));
         }
@@ -178,7 +189,13 @@ impl<'a> Parser<'a> {
             }
         }
         String::from_utf8(out).map_err(|e| {
-            self.fail(start, format!("invalid UTF-8 in a string (after {} bytes)", e.utf8_error().valid_up_to()))
+            self.fail(
+                start,
+                format!(
+                    "invalid UTF-8 in a string (after {} bytes)",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
         })
     }
 
@@ -205,13 +222,17 @@ impl<'a> Parser<'a> {
                 }
                 if (0xd800..0xdc00).contains(&code) {
                     let low_at = self.pos;
-                    if self.src.get(self.pos) != Some(&b'\\') || self.src.get(self.pos + 1) != Some(&b'u') {
+                    if self.src.get(self.pos) != Some(&b'\\')
+                        || self.src.get(self.pos + 1) != Some(&b'u')
+                    {
                         return Err(self.fail(at, "high surrogate not followed by a low surrogate"));
                     }
                     self.pos += 2;
                     let low = self.hex4(low_at)?;
                     if !(0xdc00..0xe000).contains(&low) {
-                        return Err(self.fail(low_at, "high surrogate not followed by a low surrogate"));
+                        return Err(
+                            self.fail(low_at, "high surrogate not followed by a low surrogate")
+                        );
                     }
                     code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
                 }
@@ -301,8 +322,17 @@ impl<'a> Parser<'a> {
         }
         let (lo, hi) = int_bounds(kind, encoding);
         // 40 characters hold every i128; longer is out of range for any type.
-        let v: i128 = if text.len() <= 40 { text.parse().ok() } else { None }
-            .ok_or_else(|| self.fail(at, format!("expected an integer in {lo}..={hi}, got {text}")))?;
+        let v: i128 = if text.len() <= 40 {
+            text.parse().ok()
+        } else {
+            None
+        }
+        .ok_or_else(|| {
+            self.fail(
+                at,
+                format!("expected an integer in {lo}..={hi}, got {text}"),
+            )
+        })?;
         check_int(kind, encoding, v).map_err(|m| self.fail(at, m))?;
         Ok(v)
     }
@@ -318,13 +348,16 @@ impl<'a> Parser<'a> {
                 other => {
                     return Err(self.fail(
                         at,
-                        format!("expected a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {other:?}"),
+                        format!(
+                        "expected a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {other:?}"
+                    ),
                     ))
                 }
             }
         } else if matches!(self.src.get(self.pos), Some(b'-' | b'0'..=b'9')) {
             let (text, _) = self.number()?;
-            text.parse::<f64>().map_err(|e| self.fail(at, e.to_string()))?
+            text.parse::<f64>()
+                .map_err(|e| self.fail(at, e.to_string()))?
         } else {
             return Err(self.expected("a number"));
         };
@@ -343,7 +376,9 @@ impl<'a> Parser<'a> {
                 format!("an unknown value nests deeper than {SKIP_DEPTH}"),
             )),
             Some(b'{') => self.object("an object", |p, _, _| p.skip(nesting + 1)),
-            Some(b'[') => self.array("an array", |p, _| p.skip(nesting + 1)).map(|_| ()),
+            Some(b'[') => self
+                .array("an array", |p, _| p.skip(nesting + 1))
+                .map(|_| ()),
             Some(b'"') => self.string().map(|_| ()),
             Some(b'-' | b'0'..=b'9') => self.number().map(|_| ()),
             _ => {
@@ -388,7 +423,9 @@ impl<'a> Parser<'a> {
             Ty::ByteArray(n) => {
                 let b = self.bytes()?;
                 if b.len() != *n as usize {
-                    return Err(self.fail(at, format!("expected exactly {n} bytes, got {}", b.len())));
+                    return Err(
+                        self.fail(at, format!("expected exactly {n} bytes, got {}", b.len()))
+                    );
                 }
                 Value::Bytes(b)
             }
@@ -444,7 +481,9 @@ impl<'a> Parser<'a> {
                 for w in entries.windows(2) {
                     if key_order(&w[0].0 .0, &w[1].0 .0) == Ordering::Equal {
                         let at = w[0].1.max(w[1].1);
-                        return Err(self.fail(at, format!("duplicate key {}", key_text(&w[1].0 .0))));
+                        return Err(
+                            self.fail(at, format!("duplicate key {}", key_text(&w[1].0 .0)))
+                        );
                     }
                 }
                 Value::Map(entries.into_iter().map(|(e, _)| e).collect())
@@ -467,7 +506,9 @@ impl<'a> Parser<'a> {
         let mut items = Vec::new();
         let count = self.array("an array", |p, i| {
             if i >= n {
-                return Err(p.fail(p.pos, format!("expected exactly {n} elements")).index(i));
+                return Err(p
+                    .fail(p.pos, format!("expected exactly {n} elements"))
+                    .index(i));
             }
             items.push(p.value(ty(i)).map_err(|e| e.index(i))?);
             Ok(())
@@ -578,7 +619,10 @@ impl<'a> Parser<'a> {
         if self.depth >= def.max_depth {
             return Err(self.fail(
                 at,
-                format!("nesting deeper than max_depth {} of {}", def.max_depth, def.wire_name),
+                format!(
+                    "nesting deeper than max_depth {} of {}",
+                    def.max_depth, def.wire_name
+                ),
             ));
         }
         self.depth += 1;
@@ -666,7 +710,10 @@ impl<'a> Parser<'a> {
                     if slots[i].is_some() {
                         return Err(p.fail(key_at, format!("duplicate key {key:?}")));
                     }
-                    slots[i] = Some(p.value(&list[i].ty).map_err(|e| e.field(&list[i].wire_name))?);
+                    slots[i] = Some(
+                        p.value(&list[i].ty)
+                            .map_err(|e| e.field(&list[i].wire_name))?,
+                    );
                     Ok(())
                 }
                 None => p.skip(0),
@@ -694,7 +741,9 @@ fn map_key(ty: &Ty, text: &str) -> Result<Value, String> {
         Ty::Bool => match text {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(format!("expected the key \"true\" or \"false\", got {text:?}")),
+            _ => Err(format!(
+                "expected the key \"true\" or \"false\", got {text:?}"
+            )),
         },
         Ty::Int(kind, encoding) => {
             let digits = text.strip_prefix('-').unwrap_or(text);
@@ -704,9 +753,13 @@ fn map_key(ty: &Ty, text: &str) -> Result<Value, String> {
                 && (digits == "0" || !digits.starts_with('0'))
                 && text != "-0";
             if !canonical {
-                return Err(format!("expected an integer key in canonical decimal, got {text:?}"));
+                return Err(format!(
+                    "expected an integer key in canonical decimal, got {text:?}"
+                ));
             }
-            let v: i128 = text.parse().map_err(|_| format!("integer key {text:?} out of range"))?;
+            let v: i128 = text
+                .parse()
+                .map_err(|_| format!("integer key {text:?} out of range"))?;
             check_int(*kind, *encoding, v)?;
             Ok(Value::Int(v))
         }

@@ -248,7 +248,8 @@ impl<'s> Encoder<'s> {
             }
             write_string(&mut self.out, &field.wire_name);
             self.out.push(b':');
-            self.value(&field.ty, v).map_err(|e| e.field(&field.wire_name))?;
+            self.value(&field.ty, v)
+                .map_err(|e| e.field(&field.wire_name))?;
         }
         Ok(())
     }

@@ -1,9 +1,7 @@
 //! The MessagePack decoder: schema-driven, every length checked against the
 //! bytes left before anything is allocated for it.
 
-use crate::common::{
-    check_int, check_len, is_option, key_text, named, unit_only, Fail, Res,
-};
+use crate::common::{check_int, check_len, is_option, key_text, named, unit_only, Fail, Res};
 use crate::json::SKIP_DEPTH;
 use rmp::Marker;
 use skyrocket::dynamic::{key_order, Value};
@@ -53,7 +51,10 @@ impl<'a> Reader<'a> {
         if self.pos != self.src.len() {
             return Err(self.fail(
                 self.pos,
-                format!("{} trailing bytes after the value", self.src.len() - self.pos),
+                format!(
+                    "{} trailing bytes after the value",
+                    self.src.len() - self.pos
+                ),
             ));
         }
         Ok(value)
@@ -83,14 +84,20 @@ impl<'a> Reader<'a> {
             .checked_add(n)
             .filter(|&e| e <= self.src.len())
             .ok_or_else(|| {
-                self.fail(at, format!("{n} bytes claimed, only {} left", self.src.len() - at))
+                self.fail(
+                    at,
+                    format!("{n} bytes claimed, only {} left", self.src.len() - at),
+                )
             })?;
         self.pos = end;
         Ok(&self.src[at..end])
     }
 
     fn be(&mut self, n: usize) -> Res<u64> {
-        Ok(self.take(n)?.iter().fold(0u64, |acc, &b| acc << 8 | b as u64))
+        Ok(self
+            .take(n)?
+            .iter()
+            .fold(0u64, |acc, &b| acc << 8 | b as u64))
     }
 
     /// A length field of `n` bytes; elements of at least `min` bytes each
@@ -188,9 +195,15 @@ impl<'a> Reader<'a> {
             _ => return Err(self.expected("a string")),
         };
         let bytes = self.take(len)?;
-        std::str::from_utf8(bytes)
-            .map(str::to_owned)
-            .map_err(|e| self.fail(at, format!("invalid UTF-8 in a string (after {} bytes)", e.valid_up_to())))
+        std::str::from_utf8(bytes).map(str::to_owned).map_err(|e| {
+            self.fail(
+                at,
+                format!(
+                    "invalid UTF-8 in a string (after {} bytes)",
+                    e.valid_up_to()
+                ),
+            )
+        })
     }
 
     fn bin(&mut self) -> Res<Vec<u8>> {
@@ -248,7 +261,9 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         let m = self.peek()?;
         let (header, payload, children) = match m {
-            Marker::Null | Marker::True | Marker::False | Marker::FixPos(_) | Marker::FixNeg(_) => (1, 0, 0),
+            Marker::Null | Marker::True | Marker::False | Marker::FixPos(_) | Marker::FixNeg(_) => {
+                (1, 0, 0)
+            }
             Marker::U8 | Marker::I8 => (1, 1, 0),
             Marker::U16 | Marker::I16 => (1, 2, 0),
             Marker::U32 | Marker::I32 | Marker::F32 => (1, 4, 0),
@@ -285,12 +300,17 @@ impl<'a> Reader<'a> {
             }
             Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => (0, 0, self.array_len()?),
             Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => (0, 0, 2 * self.map_len()?),
-            Marker::Reserved => return Err(self.fail(at, "the reserved byte 0xc1 is not MessagePack")),
+            Marker::Reserved => {
+                return Err(self.fail(at, "the reserved byte 0xc1 is not MessagePack"))
+            }
         };
         self.pos += header;
         self.take(payload)?;
         if children > 0 && nesting >= SKIP_DEPTH {
-            return Err(self.fail(at, format!("an unknown value nests deeper than {SKIP_DEPTH}")));
+            return Err(self.fail(
+                at,
+                format!("an unknown value nests deeper than {SKIP_DEPTH}"),
+            ));
         }
         for _ in 0..children {
             self.skip(nesting + 1)?;
@@ -339,7 +359,9 @@ impl<'a> Reader<'a> {
             Ty::ByteArray(n) => {
                 let b = self.bin()?;
                 if b.len() != *n as usize {
-                    return Err(self.fail(at, format!("expected exactly {n} bytes, got {}", b.len())));
+                    return Err(
+                        self.fail(at, format!("expected exactly {n} bytes, got {}", b.len()))
+                    );
                 }
                 Value::Bytes(b)
             }
@@ -366,7 +388,10 @@ impl<'a> Reader<'a> {
             Ty::Tuple(tys) => {
                 let n = self.array_len()?;
                 if n != tys.len() {
-                    return Err(self.fail(at, format!("expected exactly {} elements, got {n}", tys.len())));
+                    return Err(self.fail(
+                        at,
+                        format!("expected exactly {} elements, got {n}", tys.len()),
+                    ));
                 }
                 Value::List(self.items(n, |i| &tys[i])?)
             }
@@ -379,8 +404,14 @@ impl<'a> Reader<'a> {
                     items.push((self.value(elem).map_err(|e| e.index(i))?, item_at));
                 }
                 items.sort_by(|a, b| key_order(&a.0, &b.0));
-                if let Some(w) = items.windows(2).find(|w| key_order(&w[0].0, &w[1].0) == Ordering::Equal) {
-                    return Err(self.fail(w[0].1.max(w[1].1), format!("duplicate set element {}", key_text(&w[1].0))));
+                if let Some(w) = items
+                    .windows(2)
+                    .find(|w| key_order(&w[0].0, &w[1].0) == Ordering::Equal)
+                {
+                    return Err(self.fail(
+                        w[0].1.max(w[1].1),
+                        format!("duplicate set element {}", key_text(&w[1].0)),
+                    ));
                 }
                 Value::List(items.into_iter().map(|(v, _)| v).collect())
             }
@@ -400,8 +431,14 @@ impl<'a> Reader<'a> {
                     entries.push(((k, v), key_at));
                 }
                 entries.sort_by(|a, b| key_order(&a.0 .0, &b.0 .0));
-                if let Some(w) = entries.windows(2).find(|w| key_order(&w[0].0 .0, &w[1].0 .0) == Ordering::Equal) {
-                    return Err(self.fail(w[0].1.max(w[1].1), format!("duplicate key {}", key_text(&w[1].0 .0))));
+                if let Some(w) = entries
+                    .windows(2)
+                    .find(|w| key_order(&w[0].0 .0, &w[1].0 .0) == Ordering::Equal)
+                {
+                    return Err(self.fail(
+                        w[0].1.max(w[1].1),
+                        format!("duplicate key {}", key_text(&w[1].0 .0)),
+                    ));
                 }
                 Value::Map(entries.into_iter().map(|(e, _)| e).collect())
             }
@@ -422,7 +459,10 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         let len = self.array_len()?;
         if len != n {
-            return Err(self.fail(at, format!("expected an array of {n} numbers, got {len} elements")));
+            return Err(self.fail(
+                at,
+                format!("expected an array of {n} numbers, got {len} elements"),
+            ));
         }
         (0..n)
             .map(|i| Ok(self.float(FloatTy::F32).map_err(|e| e.index(i))? as f32))
@@ -433,7 +473,10 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         let len = self.array_len()?;
         if len != 2 * n {
-            return Err(self.fail(at, format!("expected an array of {} numbers, got {len} elements", 2 * n)));
+            return Err(self.fail(
+                at,
+                format!("expected an array of {} numbers, got {len} elements", 2 * n),
+            ));
         }
         (0..n)
             .map(|i| {
@@ -489,7 +532,10 @@ impl<'a> Reader<'a> {
                 let instance = self.instances.get(index).ok_or_else(|| {
                     self.fail(
                         at,
-                        format!("no instance {index} in the side table (it holds {})", self.instances.len()),
+                        format!(
+                            "no instance {index} in the side table (it holds {})",
+                            self.instances.len()
+                        ),
                     )
                 })?;
                 Value::Instance(*instance)
@@ -504,7 +550,10 @@ impl<'a> Reader<'a> {
         if self.depth >= def.max_depth {
             return Err(self.fail(
                 at,
-                format!("nesting deeper than max_depth {} of {}", def.max_depth, def.wire_name),
+                format!(
+                    "nesting deeper than max_depth {} of {}",
+                    def.max_depth, def.wire_name
+                ),
             ));
         }
         self.depth += 1;
@@ -568,7 +617,10 @@ impl<'a> Reader<'a> {
                     if slots[i].is_some() {
                         return Err(self.fail(key_at, format!("duplicate key {key:?}")));
                     }
-                    slots[i] = Some(self.value(&list[i].ty).map_err(|e| e.field(&list[i].wire_name))?);
+                    slots[i] = Some(
+                        self.value(&list[i].ty)
+                            .map_err(|e| e.field(&list[i].wire_name))?,
+                    );
                 }
                 None => self.skip(0)?,
             }

@@ -23,7 +23,12 @@ fn mismatch(ty: &Ty, value: &Value) -> Fail {
 }
 
 fn len32(len: usize, what: &str) -> Res<u32> {
-    u32::try_from(len).map_err(|_| Fail::new(None, format!("{what} of length {len} is too long for MessagePack")))
+    u32::try_from(len).map_err(|_| {
+        Fail::new(
+            None,
+            format!("{what} of length {len} is too long for MessagePack"),
+        )
+    })
 }
 
 impl<'s> Encoder<'s> {
@@ -237,7 +242,8 @@ impl<'s> Encoder<'s> {
     fn fields(&mut self, fields: &[&Field], values: &[Value]) -> Res<()> {
         for (field, v) in fields.iter().zip(values) {
             self.str(&field.wire_name)?;
-            self.value(&field.ty, v).map_err(|e| e.field(&field.wire_name))?;
+            self.value(&field.ty, v)
+                .map_err(|e| e.field(&field.wire_name))?;
         }
         Ok(())
     }

@@ -25,7 +25,8 @@ impl Codec for MsgPack {
 
     fn encode(&self, schema: &Schema, ty: &Ty, value: &Value) -> Result<Encoded, FormatError> {
         let mut enc = encode::Encoder::new(schema);
-        enc.value(ty, value).map_err(|e| e.encode_error(self.name()))?;
+        enc.value(ty, value)
+            .map_err(|e| e.encode_error(self.name()))?;
         Ok(Encoded {
             bytes: enc.out,
             instances: enc.instances,

@@ -124,17 +124,27 @@ fn rust_row(w: &Workload, codec: &dyn Codec, timing: &Timing) -> String {
     let packed = zstd.pack(&encoded.bytes).expect("packs");
     let enc = timing.best(|n| {
         for _ in 0..n {
-            black_box(codec.encode(&w.schema, &ty, black_box(&w.value)).expect("encodes"));
+            black_box(
+                codec
+                    .encode(&w.schema, &ty, black_box(&w.value))
+                    .expect("encodes"),
+            );
         }
     });
     let dec = timing.best(|n| {
         for _ in 0..n {
-            black_box(codec.decode(&w.schema, &ty, black_box(&encoded.bytes), &[]).expect("decodes"));
+            black_box(
+                codec
+                    .decode(&w.schema, &ty, black_box(&encoded.bytes), &[])
+                    .expect("decodes"),
+            );
         }
     });
     let enc_z = timing.best(|n| {
         for _ in 0..n {
-            let e = codec.encode(&w.schema, &ty, black_box(&w.value)).expect("encodes");
+            let e = codec
+                .encode(&w.schema, &ty, black_box(&w.value))
+                .expect("encodes");
             black_box(zstd.pack(&e.bytes).expect("packs"));
         }
     });
@@ -162,9 +172,19 @@ fn luau_times(w: &Workload, format: &str, native: bool, timing: &Timing) -> (f64
     let lua = luau.lua();
     let ty = Ty::Named(w.type_name.into());
     let value = to_lua(lua, &w.schema, &ty, &w.value).expect("converts");
-    let (bytes, _) = luau.encode_lua(format, w.type_name, value.clone()).expect("encodes");
-    let rust = if format == "json" { Json.encode(&w.schema, &ty, &w.value) } else { MsgPack.encode(&w.schema, &ty, &w.value) };
-    assert_eq!(bytes, rust.expect("Rust encodes").bytes, "Luau and Rust bytes differ");
+    let (bytes, _) = luau
+        .encode_lua(format, w.type_name, value.clone())
+        .expect("encodes");
+    let rust = if format == "json" {
+        Json.encode(&w.schema, &ty, &w.value)
+    } else {
+        MsgPack.encode(&w.schema, &ty, &w.value)
+    };
+    assert_eq!(
+        bytes,
+        rust.expect("Rust encodes").bytes,
+        "Luau and Rust bytes differ"
+    );
     let looped: Function = lua
         .load(
             r#"local codec, op, name, arg, n = ...
@@ -206,8 +226,12 @@ fn main() {
         min_s: arg("--min-ms", 20.0) / 1e3,
     };
     let workloads = workloads();
-    println!("Rust (µs per message; zstd level 1 via skyrocket_formats::compress, threshold 128)\n");
-    println!("| workload | codec | bytes | zstd bytes | encode | decode | encode+zstd | unzstd+decode |");
+    println!(
+        "Rust (µs per message; zstd level 1 via skyrocket_formats::compress, threshold 128)\n"
+    );
+    println!(
+        "| workload | codec | bytes | zstd bytes | encode | decode | encode+zstd | unzstd+decode |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     for w in &workloads {
         for codec in [&BitPacked as &dyn Codec, &Json, &MsgPack] {
