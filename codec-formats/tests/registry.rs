@@ -62,9 +62,9 @@ fn a_custom_codec_plugs_in_and_replaces_by_name() {
     let mut registry = Registry::default();
     assert!(registry.register(Arc::new(Reversed)).is_none());
     // The built-in formats first (the default first of all), then the new one.
-    let names: Vec<_> = registry.names().collect();
-    assert_eq!(names.first(), Some(&"skyrocket"));
-    assert_eq!(names.last(), Some(&"reversed"));
+    let names: Vec<String> = registry.names().map(str::to_owned).collect();
+    assert_eq!(names.first().map(String::as_str), Some("skyrocket"));
+    assert_eq!(names.last().map(String::as_str), Some("reversed"));
     let value = Move {
         speed: 7,
         name: "x".into(),
