@@ -16,12 +16,17 @@
 //! Compression is a separate layer: [`compress`]; encryption another:
 //! [`envelope`] (ChaCha20-Poly1305 with a replay window).
 
+mod common;
 pub mod compress;
 pub mod envelope;
 mod error;
+pub mod json;
+pub mod msgpack;
 mod registry;
 
 pub use error::FormatError;
+pub use json::Json;
+pub use msgpack::MsgPack;
 pub use registry::Registry;
 
 use skyrocket::dynamic::{self, Value};

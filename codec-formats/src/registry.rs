@@ -1,7 +1,7 @@
 //! Codecs by name, so a channel or message can name its format in
 //! configuration and users can plug in their own.
 
-use crate::{BitPacked, Codec};
+use crate::{BitPacked, Codec, Json, MsgPack};
 use std::sync::Arc;
 
 /// A set of codecs looked up by [`Codec::name`]. [`Registry::default`] holds
@@ -15,6 +15,8 @@ impl Default for Registry {
     fn default() -> Self {
         let mut registry = Registry::empty();
         registry.register(Arc::new(BitPacked));
+        registry.register(Arc::new(Json));
+        registry.register(Arc::new(MsgPack));
         registry
     }
 }

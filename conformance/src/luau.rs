@@ -120,13 +120,13 @@ impl mlua::UserData for TestInstance {
     }
 }
 
-fn instance_to_lua(lua: &Lua, instance: &Instance) -> mlua::Result<Lv> {
+pub(crate) fn instance_to_lua(lua: &Lua, instance: &Instance) -> mlua::Result<Lv> {
     Ok(Lv::UserData(
         lua.create_userdata(TestInstance(instance.id))?,
     ))
 }
 
-fn instance_from_lua(v: &Lv) -> Result<Instance, LuauError> {
+pub(crate) fn instance_from_lua(v: &Lv) -> Result<Instance, LuauError> {
     match v {
         Lv::UserData(ud) => Ok(Instance {
             id: ud.borrow::<TestInstance>().map_err(err)?.0,

@@ -26,6 +26,8 @@
 //! | `EnumItem` | `enum` (the Roblox enum's name) |
 //! | `named` | `name` (wire name; look it up in `types`) |
 //!
+//! A `TypeDef` carries `maxDepth`, the decoders' nesting bound for the type.
+//!
 //! `Box<T>` is transparent (described as `T`). Ranges of 64-bit integers are
 //! written as Luau numbers, exact only within ±2^53 (the Luau representation
 //! of 64-bit integers, spec section 7).
@@ -61,6 +63,7 @@ export type TypeDef = {
     fields: { Field }?,
     variants: { Variant }?,
     unitOnly: boolean?,
+    maxDepth: number?,
 }
 export type Schema = { hash: string, types: { [string]: TypeDef } }"#;
 
@@ -83,6 +86,7 @@ pub fn generate_descriptor(schema: &Schema, hash: u64, source_name: Option<&str>
     for def in &schema.types {
         w.open(format!("{} = {{", crate::emit::field_key(&def.wire_name)));
         w.line(format!("name = {},", lua_string(&def.wire_name)));
+        w.line(format!("maxDepth = {},", def.max_depth));
         match &def.kind {
             TypeKind::Struct(fields) => {
                 w.line("k = \"struct\",");

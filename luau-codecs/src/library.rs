@@ -12,6 +12,14 @@ pub const FORMAT_FILES: &[(&str, &str)] = &[
         "Formats/Compression.luau",
         include_str!("../runtime/Formats/Compression.luau"),
     ),
+    (
+        "Formats/Json.luau",
+        include_str!("../runtime/Formats/Json.luau"),
+    ),
+    (
+        "Formats/MsgPack.luau",
+        include_str!("../runtime/Formats/MsgPack.luau"),
+    ),
 ];
 
 /// `Crypto/`: ChaCha20-Poly1305 (RFC 8439) and the replay-protected envelope.

@@ -146,9 +146,33 @@ fn the_registry_has_the_bit_packed_default_and_takes_custom_codecs() {
             "#,
         )
         .expect("eval");
-    assert_eq!(names, "skyrocket,upper");
+    assert_eq!(names, "skyrocket,json,msgpack,upper");
     assert!(same);
     assert_eq!(decoded, "dash42");
     assert!(replaced);
     assert!(err.contains("no schema type named Nope"), "{err}");
+}
+
+#[test]
+fn the_json_and_msgpack_modules_run_in_the_host() {
+    let mut w = world();
+    let (json, msgpack, back): (String, String, String) = w
+        .eval(
+            Peer::Server,
+            r#"
+            local registry = Formats.new(Codecs, Schema)
+            local value = { speed = 42, name = "dash", jump = true }
+            local json = registry.get("json").encode("Move", value)
+            local msgpack = registry.get("msgpack").encode("Move", value)
+            local back = registry.get("msgpack").decode("Move", msgpack)
+            local hex = string.gsub(buffer.tostring(msgpack), ".", function(c)
+                return string.format("%02x", string.byte(c))
+            end)
+            return buffer.tostring(json), hex, back.name
+            "#,
+        )
+        .expect("eval");
+    assert_eq!(json, r#"{"speed":42,"name":"dash","jump":true}"#);
+    assert_eq!(msgpack, "83a573706565642aa46e616d65a464617368a46a756d70c3");
+    assert_eq!(back, "dash");
 }
