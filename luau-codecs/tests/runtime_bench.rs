@@ -1,11 +1,12 @@
 //! Runtime benchmark (prints figures; run with
 //! `cargo test --release -p skyrocket-luau --test runtime_bench -- --ignored --nocapture`):
-//! 100 clients each receiving an Entities snapshot every frame, and 100
-//! clients each sending 30 small events per second, through the runtime vs
-//! plain per-event remotes (one remote call per event, same codecs).
+//! 100 clients each receiving an Entities snapshot every frame, 100 clients
+//! each sending 30 small events per second, and both at once, through the
+//! runtime vs plain per-event remotes (one remote call per event, same
+//! codecs). Times are thread CPU time: the server VM's part of each frame
+//! alone, and whole frames (server + clients + network).
 
-use std::time::Instant;
-
+use skyrocket_sim::clock::thread_cpu;
 use skyrocket_luau::protocol::{generate_api, RUNTIME_FILES};
 use skyrocket_luau::{generate, GenOptions};
 use skyrocket_sim::{Direction, Peer, World, WorldConfig};
@@ -38,7 +39,17 @@ mod net {
 const CLIENTS: usize = 100;
 const SECONDS: f64 = 2.0;
 
-fn setup(runtime: bool) -> (World, Vec<u64>) {
+/// What the bench exercises.
+#[derive(Clone, Copy)]
+struct Workload {
+    name: &'static str,
+    /// The server fires a 32-entity snapshot to every client every frame.
+    snapshots: bool,
+    /// Every client fires 30 small events per second.
+    inputs: bool,
+}
+
+fn setup(runtime: bool, load: Workload) -> (World, Vec<u64>) {
     let (schema, protocol) = skyrocket_schema::parse_file_with_protocol(SCHEMA).unwrap();
     let codecs = generate(&schema, &GenOptions::default()).unwrap();
     let api = generate_api(&schema, &protocol, "Codecs").unwrap();
@@ -63,7 +74,9 @@ fn setup(runtime: bool) -> (World, Vec<u64>) {
         if RUNTIME then
             Api = require(RS.Shared.Protocol)
             Api.Press.connect(function(p, v) received += 1 end)
-            game:GetService("RunService").Heartbeat:Connect(function() Api.World.fireAll(ents) end)
+            if SNAPSHOTS then
+                game:GetService("RunService").Heartbeat:Connect(function() Api.World.fireAll(ents) end)
+            end
         else
             local W = Instance.new("RemoteEvent") W.Name = "PlainWorld" W.Parent = RS
             local P = Instance.new("RemoteEvent") P.Name = "PlainPress" P.Parent = RS
@@ -73,16 +86,21 @@ fn setup(runtime: bool) -> (World, Vec<u64>) {
                     if v then received += 1 end
                 end
             end)
-            game:GetService("RunService").Heartbeat:Connect(function()
-                for _, p in game:GetService("Players"):GetPlayers() do
-                    W:FireClient(p, Codecs.Entities.encode(ents))
-                end
-            end)
+            if SNAPSHOTS then
+                game:GetService("RunService").Heartbeat:Connect(function()
+                    for _, p in game:GetService("Players"):GetPlayers() do
+                        W:FireClient(p, Codecs.Entities.encode(ents))
+                    end
+                end)
+            end
         end
     "#;
     w.run(
         Peer::Server,
-        &format!("RUNTIME = {runtime}\n{server}"),
+        &format!(
+            "RUNTIME = {runtime}\nSNAPSHOTS = {}\n{server}",
+            load.snapshots
+        ),
         "ServerScriptService.Main",
     )
     .unwrap();
@@ -95,26 +113,30 @@ fn setup(runtime: bool) -> (World, Vec<u64>) {
         if RUNTIME then
             local Api = require(RS.Shared.Protocol)
             Api.World.connect(function(e) got += 1 end)
-            task.spawn(function()
-                while true do
-                    seq = (seq + 1) % 65536
-                    Api.Press.fire({ seq = seq, buttons = 3 })
-                    task.wait(1 / 30)
-                end
-            end)
+            if INPUTS then
+                task.spawn(function()
+                    while true do
+                        seq = (seq + 1) % 65536
+                        Api.Press.fire({ seq = seq, buttons = 3 })
+                        task.wait(1 / 30)
+                    end
+                end)
+            end
         else
             RS:WaitForChild("PlainWorld").OnClientEvent:Connect(function(b)
                 local e = Codecs.Entities.tryDecode(b)
                 if e then got += 1 end
             end)
             local P = RS:WaitForChild("PlainPress")
-            task.spawn(function()
-                while true do
-                    seq = (seq + 1) % 65536
-                    P:FireServer(Codecs.Input.encode({ seq = seq, buttons = 3 }))
-                    task.wait(1 / 30)
-                end
-            end)
+            if INPUTS then
+                task.spawn(function()
+                    while true do
+                        seq = (seq + 1) % 65536
+                        P:FireServer(Codecs.Input.encode({ seq = seq, buttons = 3 }))
+                        task.wait(1 / 30)
+                    end
+                end)
+            end
         end
     "#;
     let mut uids = Vec::new();
@@ -125,7 +147,7 @@ fn setup(runtime: bool) -> (World, Vec<u64>) {
     for &uid in &uids {
         w.run(
             Peer::Client(uid),
-            &format!("RUNTIME = {runtime}\n{client}"),
+            &format!("RUNTIME = {runtime}\nINPUTS = {}\n{client}", load.inputs),
             "StarterPlayerScripts.Main",
         )
         .unwrap();
@@ -135,27 +157,29 @@ fn setup(runtime: bool) -> (World, Vec<u64>) {
     (w, uids)
 }
 
-fn measure(runtime: bool) {
-    let (mut w, _) = setup(runtime);
+fn measure(runtime: bool, load: Workload) {
+    let (mut w, _) = setup(runtime, load);
     let before_down = w.counters().total(Direction::Down);
     let before_up = w.counters().total(Direction::Up);
     let received0: f64 = w.eval(Peer::Server, "return received").unwrap();
     let frames = (SECONDS * 60.0) as u32;
-    // Host time of whole frames (server and clients: the sim exposes no
-    // per-VM timer yet).
-    let start = Instant::now();
+    let server0 = w.timing().server_cpu;
+    let start = thread_cpu();
     for _ in 0..frames {
         w.step().unwrap();
     }
-    let total = start.elapsed().as_secs_f64();
+    let total = (thread_cpu() - start).as_secs_f64();
+    let server = (w.timing().server_cpu - server0).as_secs_f64();
     assert!(w.errors().is_empty(), "{:#?}", w.errors());
     let down = w.counters().total(Direction::Down);
     let up = w.counters().total(Direction::Up);
     let received: f64 = w.eval(Peer::Server, "return received").unwrap();
     let f = frames as f64;
     println!(
-        "{:8}: world step {:.2} ms/frame (server + {CLIENTS} clients); down {:.0} B/frame in {:.1} calls/frame; up {:.0} B/frame in {:.1} calls/frame; server handled {:.0} events/s",
+        "{:9} {:8}: server {:.3} ms/frame, whole frame {:.2} ms (server + {CLIENTS} clients + network); down {:.0} B/frame in {:.1} calls; up {:.0} B/frame in {:.1} calls; server handled {:.0} events/s",
+        load.name,
         if runtime { "runtime" } else { "plain" },
+        server / f * 1e3,
         total / f * 1e3,
         (down.sent_bytes - before_down.sent_bytes) as f64 / f,
         (down.sent_messages - before_down.sent_messages) as f64 / f,
@@ -165,9 +189,29 @@ fn measure(runtime: bool) {
     );
 }
 
+const WORKLOADS: [Workload; 3] = [
+    Workload {
+        name: "snapshots",
+        snapshots: true,
+        inputs: false,
+    },
+    Workload {
+        name: "inputs",
+        snapshots: false,
+        inputs: true,
+    },
+    Workload {
+        name: "both",
+        snapshots: true,
+        inputs: true,
+    },
+];
+
 #[test]
 #[ignore]
 fn bench_runtime_vs_plain_remotes() {
-    measure(false);
-    measure(true);
+    for load in WORKLOADS {
+        measure(false, load);
+        measure(true, load);
+    }
 }
