@@ -157,7 +157,14 @@ fn setup(runtime: bool, load: Workload) -> (World, Vec<u64>) {
     (w, uids)
 }
 
-fn measure(runtime: bool, load: Workload) {
+/// Figures of one run.
+struct Figures {
+    server_ms: f64,
+    frame_ms: f64,
+    line: String,
+}
+
+fn measure(runtime: bool, load: Workload) -> Figures {
     let (mut w, _) = setup(runtime, load);
     let before_down = w.counters().total(Direction::Down);
     let before_up = w.counters().total(Direction::Up);
@@ -175,19 +182,30 @@ fn measure(runtime: bool, load: Workload) {
     let up = w.counters().total(Direction::Up);
     let received: f64 = w.eval(Peer::Server, "return received").unwrap();
     let f = frames as f64;
-    println!(
+    let server_ms = server / f * 1e3;
+    let frame_ms = total / f * 1e3;
+    let line = format!(
         "{:9} {:8}: server {:.3} ms/frame, whole frame {:.2} ms (server + {CLIENTS} clients + network); down {:.0} B/frame in {:.1} calls; up {:.0} B/frame in {:.1} calls; server handled {:.0} events/s",
         load.name,
         if runtime { "runtime" } else { "plain" },
-        server / f * 1e3,
-        total / f * 1e3,
+        server_ms,
+        frame_ms,
         (down.sent_bytes - before_down.sent_bytes) as f64 / f,
         (down.sent_messages - before_down.sent_messages) as f64 / f,
         (up.sent_bytes - before_up.sent_bytes) as f64 / f,
         (up.sent_messages - before_up.sent_messages) as f64 / f,
         (received - received0) / SECONDS,
     );
+    Figures {
+        server_ms,
+        frame_ms,
+        line,
+    }
 }
+
+/// Runs of each side, interleaved; the fastest is printed (the machine is
+/// shared: slower runs measure other processes' cache pressure).
+const RUNS: usize = 3;
 
 const WORKLOADS: [Workload; 3] = [
     Workload {
@@ -211,7 +229,19 @@ const WORKLOADS: [Workload; 3] = [
 #[ignore]
 fn bench_runtime_vs_plain_remotes() {
     for load in WORKLOADS {
-        measure(false, load);
-        measure(true, load);
+        for runtime in [false, true] {
+            let mut best: Option<Figures> = None;
+            let mut servers = Vec::new();
+            for _ in 0..RUNS {
+                let f = measure(runtime, load);
+                servers.push(format!("{:.3}", f.server_ms));
+                if best.as_ref().is_none_or(|b| f.frame_ms < b.frame_ms) {
+                    best = Some(f);
+                }
+            }
+            if let Some(b) = best {
+                println!("{} [server ms of each run: {}]", b.line, servers.join(", "));
+            }
+        }
     }
 }

@@ -928,3 +928,28 @@ fn splittable_declarations_are_checked_at_generation() {
         "{e:?}"
     );
 }
+
+#[test]
+fn idle_clients_drop_their_heartbeat_and_wake_on_send() {
+    let mut w = world("got = 0 Api.Move.connect(function() got += 1 end)");
+    let a = join(&mut w, "Alice", "");
+    w.run_for(1.2).unwrap();
+    // Nothing sent yet: no Heartbeat handler on the client; always one on the server.
+    assert!(eval::<bool>(&mut w, Peer::Client(a), "return Api.net.heartbeat == nil"));
+    assert!(eval::<bool>(&mut w, Peer::Server, "return Api.net.heartbeat ~= nil"));
+    run(&mut w, Peer::Client(a), "Api.Move.fire(1) Api.Move.fire(2)");
+    assert!(eval::<bool>(&mut w, Peer::Client(a), "return Api.net.heartbeat ~= nil"));
+    w.run_for(0.1).unwrap();
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return got"), 2.0);
+    // One batch for both, then idle again after a second.
+    assert_eq!(w.counters().get(UNRELIABLE, a, Direction::Up).sent_messages, 1);
+    w.run_for(1.1).unwrap();
+    assert!(eval::<bool>(&mut w, Peer::Client(a), "return Api.net.heartbeat == nil"));
+    // Rates still roll without it.
+    let rate: f64 = eval(&mut w, Peer::Client(a), "return Api.net:stats().remotes.Move.callsOutPerSecond");
+    assert!(rate < 2.0, "{rate}");
+    run(&mut w, Peer::Client(a), "Api.Move.fire(3)");
+    w.run_for(0.1).unwrap();
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return got"), 3.0);
+    assert_no_errors(&w);
+}
