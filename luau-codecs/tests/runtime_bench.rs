@@ -5,6 +5,10 @@
 //! runtime vs plain per-event remotes (one remote call per event, same
 //! codecs). Times are thread CPU time: the server VM's part of each frame
 //! alone, and whole frames (server + clients + network).
+//!
+//! To compare with an older runtime, point `SKYROCKET_BENCH_BASELINE` at its
+//! `Net/init.luau` (e.g. `git show 14c4038:luau-codecs/runtime/Net/init.luau
+//! > /tmp/init.luau`): it is measured too, interleaved with the others.
 
 use skyrocket_luau::protocol::{generate_api, RUNTIME_FILES};
 use skyrocket_luau::{generate, GenOptions};
@@ -49,7 +53,29 @@ struct Workload {
     inputs: bool,
 }
 
-fn setup(runtime: bool, load: Workload) -> (World, Vec<u64>) {
+/// Who carries the events.
+#[derive(Clone, Copy)]
+enum Side<'a> {
+    /// One RemoteEvent call per event.
+    Plain,
+    /// The runtime (`RUNTIME_FILES`).
+    Runtime,
+    /// The runtime with this `Net/init.luau` source instead.
+    Baseline(&'a str),
+}
+
+impl Side<'_> {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Plain => "plain",
+            Side::Runtime => "runtime",
+            Side::Baseline(_) => "baseline",
+        }
+    }
+}
+
+fn setup(side: Side, load: Workload) -> (World, Vec<u64>) {
+    let runtime = !matches!(side, Side::Plain);
     let (schema, protocol) = skyrocket_schema::parse_file_with_protocol(SCHEMA).unwrap();
     let codecs = generate(&schema, &GenOptions::default()).unwrap();
     let api = generate_api(&schema, &protocol, "Codecs").unwrap();
@@ -57,6 +83,10 @@ fn setup(runtime: bool, load: Workload) -> (World, Vec<u64>) {
     w.add_module("ReplicatedStorage/Shared/Codecs", &codecs.source)
         .unwrap();
     for (path, src) in RUNTIME_FILES {
+        let src = match side {
+            Side::Baseline(init) if *path == "Net/init.luau" => init,
+            _ => src,
+        };
         let path = path.trim_end_matches(".luau").trim_end_matches("/init");
         w.add_module(&format!("ReplicatedStorage/Shared/{path}"), src)
             .unwrap();
@@ -164,8 +194,8 @@ struct Figures {
     line: String,
 }
 
-fn measure(runtime: bool, load: Workload) -> Figures {
-    let (mut w, _) = setup(runtime, load);
+fn measure(side: Side, load: Workload) -> Figures {
+    let (mut w, _) = setup(side, load);
     let before_down = w.counters().total(Direction::Down);
     let before_up = w.counters().total(Direction::Up);
     let received0: f64 = w.eval(Peer::Server, "return received").unwrap();
@@ -187,7 +217,7 @@ fn measure(runtime: bool, load: Workload) -> Figures {
     let line = format!(
         "{:9} {:8}: server {:.3} ms/frame, whole frame {:.2} ms (server + {CLIENTS} clients + network); down {:.0} B/frame in {:.1} calls; up {:.0} B/frame in {:.1} calls; server handled {:.0} events/s",
         load.name,
-        if runtime { "runtime" } else { "plain" },
+        side.name(),
         server_ms,
         frame_ms,
         (down.sent_bytes - before_down.sent_bytes) as f64 / f,
@@ -228,21 +258,31 @@ const WORKLOADS: [Workload; 3] = [
 #[test]
 #[ignore]
 fn bench_runtime_vs_plain_remotes() {
+    let baseline = std::env::var("SKYROCKET_BENCH_BASELINE")
+        .ok()
+        .map(|p| std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}")));
+    let mut sides = vec![Side::Plain, Side::Runtime];
+    if let Some(b) = &baseline {
+        sides.push(Side::Baseline(b));
+    }
     for load in WORKLOADS {
-        for runtime in [false, true] {
-            let mut best: Option<Figures> = None;
-            let mut server_ms = f64::INFINITY;
-            for _ in 0..RUNS {
-                let f = measure(runtime, load);
-                server_ms = server_ms.min(f.server_ms);
-                if best.as_ref().is_none_or(|b| f.frame_ms < b.frame_ms) {
-                    best = Some(f);
+        let mut best: Vec<Option<Figures>> = sides.iter().map(|_| None).collect();
+        let mut server_ms = vec![f64::INFINITY; sides.len()];
+        // Interleaved, so that the machine's load drifts alike for every side.
+        for _ in 0..RUNS {
+            for (k, &side) in sides.iter().enumerate() {
+                let f = measure(side, load);
+                server_ms[k] = server_ms[k].min(f.server_ms);
+                if best[k].as_ref().is_none_or(|b| f.frame_ms < b.frame_ms) {
+                    best[k] = Some(f);
                 }
             }
-            if let Some(b) = best {
+        }
+        for (k, b) in best.into_iter().enumerate() {
+            if let Some(b) = b {
                 println!(
-                    "{} [fastest server of {RUNS} runs: {server_ms:.3} ms]",
-                    b.line
+                    "{} [fastest server of {RUNS} runs: {:.3} ms]",
+                    b.line, server_ms[k]
                 );
             }
         }
