@@ -1013,3 +1013,39 @@ fn fragment_framing_matches_the_documented_example() {
         "FF 7F B3 07 07 05 00 00 03 D0 0F +940|FF 7F B3 07 07 05 00 01 03 D0 0F +940|FF 7F 7F 07 05 00 02 03 D0 0F +120"
     );
 }
+
+#[test]
+fn yielding_handlers_do_not_stall_their_batch() {
+    let mut w = world(
+        r#"
+        log = {}
+        Api.Pick.connect(function(p, c)
+            table.insert(log, "start " .. c)
+            task.wait(0.5)
+            table.insert(log, "end " .. c)
+        end)
+        "#,
+    );
+    let a = join(&mut w, "Alice", "");
+    // Three messages in one batch; every handler yields, the last one inline.
+    run(
+        &mut w,
+        Peer::Client(a),
+        r#"Api.Pick.fire("Red") Api.Pick.fire("Green") Api.Pick.fire("Blue")"#,
+    );
+    w.run_for(0.1).unwrap();
+    assert_eq!(
+        w.counters().get(RELIABLE, a, Direction::Up).sent_messages,
+        1
+    );
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(log, ',')"),
+        "start Red,start Green,start Blue"
+    );
+    w.run_for(0.6).unwrap();
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(log, ',')"),
+        "start Red,start Green,start Blue,end Red,end Green,end Blue"
+    );
+    assert_no_errors(&w);
+}
