@@ -29,7 +29,9 @@
 use std::fmt::Write as _;
 
 use skyrocket_schema::protocol::{full_name, validate_protocol, Direction, Protocol};
-use skyrocket_schema::{FloatEncoding, FloatTy, IntEncoding, IntTy, Schema, SchemaError, Ty};
+use skyrocket_schema::{
+    FloatEncoding, FloatTy, IntEncoding, IntTy, Schema, SchemaError, Sizes, Ty,
+};
 
 use crate::emit::lua_string;
 use crate::GenError;
@@ -54,6 +56,11 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     (
         "Net/DebugPanel.luau",
         include_str!("../runtime/Net/DebugPanel.luau"),
+    ),
+    ("Net/Wire.luau", include_str!("../runtime/Net/Wire.luau")),
+    (
+        "Net/Reassembly.luau",
+        include_str!("../runtime/Net/Reassembly.luau"),
     ),
 ];
 
@@ -151,6 +158,7 @@ pub fn generate_api(
             used_types.push(luau.to_owned());
         }
     };
+    let sizes = Sizes::new(schema);
     let mut id = 0usize;
     for e in &protocol.events {
         id += 1;
@@ -164,9 +172,22 @@ pub fn generate_api(
         let (rate, burst) = e.rate_limit.map_or(("nil".into(), "nil".into()), |r| {
             (num(r.rate), num(r.burst))
         });
+        let mut split = String::new();
+        if e.splittable && !e.reliable {
+            if inst {
+                errors.push(SchemaError::new(
+                    e.pos,
+                    format!("splittable event `{name}` carries Instances; fragments have no instance side table: make it reliable or move the Instances to another event"),
+                ));
+                continue;
+            }
+            // validate_protocol has refused unbounded splittable events.
+            let max = sizes.of(&e.ty).max_bytes().unwrap_or(0);
+            split = format!(", splittable = true, maxSize = {max}");
+        }
         let _ = writeln!(
             specs,
-            "\t{{ name = {}, kind = \"event\", toServer = {}, reliable = {}, priority = {}, rate = {rate}, burst = {burst}, codec = {codec}, instances = {inst} }},",
+            "\t{{ name = {}, kind = \"event\", toServer = {}, reliable = {}, priority = {}, rate = {rate}, burst = {burst}, codec = {codec}, instances = {inst}{split} }},",
             lua_string(&name),
             e.direction == Direction::ToServer,
             e.reliable,

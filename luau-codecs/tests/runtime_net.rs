@@ -3,7 +3,7 @@
 
 use skyrocket_luau::protocol::{generate_api, RUNTIME_FILES};
 use skyrocket_luau::{generate, GenOptions};
-use skyrocket_sim::{Direction, Peer, World, WorldConfig};
+use skyrocket_sim::{Direction, LinkConfig, Peer, World, WorldConfig};
 
 const SCHEMA: &str = r#"
 use skyrocket::NetCodec;
@@ -52,12 +52,23 @@ pub mod net {
     pub type Touched = Touch;
     #[event(to_server, unreliable)]
     pub type Move = u16;
+    #[event(to_client, unreliable, splittable)]
+    pub type BigDown = Blob;
+    #[event(to_server, unreliable, splittable, rate = 100)]
+    pub type BigUp = Blob;
     #[function(to_server, timeout = 1, rate = 20, burst = 20)]
     pub type GetItem = fn(u32) -> Item;
     #[function(to_client, timeout = 0.5, retries = 1)]
     pub type Ping = fn(u8) -> u8;
     #[function(to_server, timeout = 2)]
     pub type Fail = fn() -> u8;
+}
+
+#[derive(NetCodec)]
+pub struct Blob {
+    pub n: u16,
+    #[net(max_len = 6000)]
+    pub data: Vec<u8>,
 }
 "#;
 
@@ -695,4 +706,346 @@ fn oversize_unreliable_is_refused_by_generation() {
         "{}",
         e[0].render("schema.rs")
     );
+}
+
+/// Luau: `blob(n, len)` makes a Blob whose bytes follow from `n`, and
+/// `intact(b)` checks one (so a message assembled from the wrong pieces
+/// cannot pass).
+const BLOBS: &str = r#"
+    function blob(n, len)
+        local data = buffer.create(len)
+        for i = 0, len - 1 do buffer.writeu8(data, i, (n * 31 + i * 7) % 256) end
+        return { n = n, data = data }
+    end
+    function intact(b)
+        for i = 0, buffer.len(b.data) - 1 do
+            if buffer.readu8(b.data, i) ~= (b.n * 31 + i * 7) % 256 then return false end
+        end
+        return true
+    end
+"#;
+
+#[test]
+fn splittable_events_travel_in_fragments_and_arrive_intact() {
+    let mut w = world(&format!(
+        "{BLOBS} up = {{}} Api.BigUp.connect(function(p, b) table.insert(up, buffer.len(b.data) .. (if intact(b) then 'ok' else 'BAD')) end)"
+    ));
+    let a = join(
+        &mut w,
+        "Alice",
+        &format!("{BLOBS} down = {{}} Api.BigDown.connect(function(b) table.insert(down, b.n .. ':' .. buffer.len(b.data) .. (if intact(b) then 'ok' else 'BAD')) end)"),
+    );
+    run(
+        &mut w,
+        Peer::Server,
+        "Api.BigDown.fireAll(blob(1, 5000)) Api.BigDown.fireAll(blob(2, 10)) Api.BigDown.fireAll(blob(3, 6000))",
+    );
+    run(&mut w, Peer::Client(a), "Api.BigUp.fire(blob(4, 5000))");
+    w.run_for(0.2).unwrap();
+    assert_no_errors(&w);
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Client(a), "return table.concat(down, ',')"),
+        "1:5000ok,2:10ok,3:6000ok"
+    );
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(up, ',')"),
+        "5000ok"
+    );
+    // 5003 + 6004 bytes of payload: 6 + 7 fragments, each in its own call
+    // under the limit (the small message shares a call); nothing reliable.
+    let t = w.counters().get(UNRELIABLE, a, Direction::Down);
+    assert_eq!(t.oversize, 0, "{t:?}");
+    assert_eq!(t.sent_messages, 13, "{t:?}");
+    assert_eq!(
+        w.counters().get(RELIABLE, a, Direction::Down).sent_messages,
+        0
+    );
+    assert_eq!(
+        w.counters().get(UNRELIABLE, a, Direction::Up).sent_messages,
+        6
+    );
+    // Nothing is left half-assembled.
+    let held: f64 = eval(
+        &mut w,
+        Peer::Client(a),
+        "local n = 0 for _, s in Api.net.reassembly do n += #s.parts end return n",
+    );
+    assert_eq!(held, 0.0);
+}
+
+#[test]
+fn a_lost_fragment_drops_the_whole_message_never_garbage() {
+    let mut w = world(BLOBS);
+    let a = join(
+        &mut w,
+        "Alice",
+        &format!("{BLOBS} got, bad = 0, 0 Api.BigDown.connect(function(b) if intact(b) and buffer.len(b.data) == 3000 + b.n then got += 1 else bad += 1 end end)"),
+    );
+    w.set_link(
+        a,
+        Direction::Down,
+        LinkConfig {
+            latency: 0.03,
+            jitter: 0.02,
+            loss: 0.1,
+            duplicate: 0.05,
+            reorder: 0.1,
+            bandwidth: None,
+        },
+    );
+    run(
+        &mut w,
+        Peer::Server,
+        "task.spawn(function() for n = 1, 200 do Api.BigDown.fireAll(blob(n, 3000 + n)) task.wait() end end)",
+    );
+    w.run_for(4.0).unwrap();
+    assert_no_errors(&w);
+    let (got, bad, held): (f64, f64, f64) = eval(
+        &mut w,
+        Peer::Client(a),
+        "local n = 0 for _, s in Api.net.reassembly do n += #s.parts end return got, bad, n",
+    );
+    eprintln!("lossy link: {got} of 200 delivered, {held} held");
+    // 4 fragments each at 10% loss: about 66% arrive; none corrupted.
+    assert_eq!(bad, 0.0);
+    assert!((60.0..=190.0).contains(&got), "{got}");
+    assert!(got < 200.0, "no fragment was lost? {got}");
+    assert!(held <= 8.0, "{held}");
+    // Losses on the network are not offenses.
+    assert!(eval::<bool>(
+        &mut w,
+        Peer::Client(a),
+        "return Api.net:limitReport()[0] == nil"
+    ));
+}
+
+#[test]
+fn hostile_fragments_are_rejected_and_honest_clients_unaffected() {
+    let mut w = world(&format!(
+        r#"{BLOBS}
+        got = {{}}
+        Api.BigUp.connect(function(p, b)
+            got[p.Name] = (got[p.Name] or 0) + (if intact(b) then 1 else 1000)
+        end)
+        "#
+    ));
+    let good = join(&mut w, "Good", BLOBS);
+    let bad = join(&mut w, "Bad", "");
+    run(
+        &mut w,
+        Peer::Client(good),
+        "task.spawn(function() for n = 1, 60 do Api.BigUp.fire(blob(n, 4000)) task.wait() end end)",
+    );
+    // Fragments of BigUp (wire id 8) and of the non-splittable Move (6).
+    run(
+        &mut w,
+        Peer::Client(bad),
+        r#"
+        local RS = game:GetService("ReplicatedStorage")
+        local Wire = require(RS.Shared.Net.Wire)
+        local U = RS.SkyrocketRemotes.Unreliable
+        local function frag(wireId, seq, index, count, total, len)
+            local body = buffer.create(16 + len)
+            local p = Wire.writeVarint(body, 0, wireId)
+            buffer.writeu16(body, p, seq) buffer.writeu8(body, p + 2, index) buffer.writeu8(body, p + 3, count)
+            p = Wire.writeVarint(body, p + 4, total)
+            local out = buffer.create(4 + p + len)
+            local q = Wire.writeVarint(out, 0, 16383)
+            q = Wire.writeVarint(out, q, p + len)
+            buffer.copy(out, q, body, 0, p)
+            return out
+        end
+        task.spawn(function()
+            for f = 1, 60 do
+                U:FireServer(frag(8, f, 3, 2, 1000, 60))         -- index past count
+                U:FireServer(frag(8, f, 0, 255, 239000, 940))    -- total over BigUp's maximum
+                U:FireServer(frag(8, f, 0, 3, 1000, 940))        -- 3 fragments cannot hold 1000 bytes
+                U:FireServer(frag(8, f, 0, 2, 1000, 900))        -- wrong data length
+                U:FireServer(frag(6, f, 0, 2, 1000, 940))        -- Move is not splittable
+                for k = 1, 6 do                                  -- partial messages, never completed
+                    U:FireServer(frag(8, (f * 7 + k) % 65536, 0, 7, 6003, 940))
+                end
+                task.wait()
+            end
+        end)
+        "#,
+    );
+    w.run_for(1.5).unwrap();
+    assert_no_errors(&w);
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return got.Good"), 60.0);
+    assert_eq!(
+        eval::<f64>(&mut w, Peer::Server, "return got.Bad or 0"),
+        0.0
+    );
+    let (fragments, held, bytes): (f64, f64, f64) = eval(
+        &mut w,
+        Peer::Server,
+        &format!(
+            "local s = Api.net.reassembly[{bad}] return Api.net:limitReport()[{bad}].fragment, #s.parts, s.bytes"
+        ),
+    );
+    eprintln!("hostile: {fragments} fragment offenses, {held} held, {bytes} bytes");
+    // Five bad fragments a frame, plus evictions of the flood.
+    assert!(fragments >= 60.0 * 5.0, "{fragments}");
+    assert!(held <= 8.0, "{held}");
+    assert!(bytes <= 65536.0, "{bytes}");
+    assert!(eval::<bool>(
+        &mut w,
+        Peer::Server,
+        &format!("return Api.net:limitReport()[{good}] == nil")
+    ));
+}
+
+#[test]
+fn splittable_declarations_are_checked_at_generation() {
+    let with = |decl: &str, ty: &str| {
+        SCHEMA.replace(
+            "#[event(to_client, priority = 1)]\n    pub type Bulk = Chat;",
+            &format!("{decl}\n    pub type Bulk = {ty};"),
+        ) + "#[derive(NetCodec)] pub struct Huge { #[net(max_len = 300000)] pub b: Vec<u8> }"
+    };
+    let render = |src: &str| -> Vec<String> {
+        match skyrocket_schema::parse_file_with_protocol(src) {
+            Err(e) => e.iter().map(|e| e.render("schema.rs")).collect(),
+            Ok((schema, protocol)) => match generate_api(&schema, &protocol, "Codecs") {
+                Err(skyrocket_luau::GenError::Schema(e)) => {
+                    e.iter().map(|e| e.render("schema.rs")).collect()
+                }
+                Ok(_) => vec![],
+            },
+        }
+    };
+    // Within 255 fragments: accepted.
+    assert_eq!(
+        render(&with("#[event(to_client, unreliable, splittable)]", "Blob")),
+        Vec::<String>::new()
+    );
+    let e = render(&with("#[event(to_client, unreliable, splittable)]", "Huge"));
+    assert!(
+        e[0].starts_with("schema.rs:41:14: error: splittable event `Bulk` can be 300003 bytes, over the 239700-byte limit of 255 fragments"),
+        "{e:?}"
+    );
+    let e = render(&with("#[event(to_client, splittable)]", "Chat"));
+    assert!(
+        e[0].contains("`splittable` only applies to unreliable events"),
+        "{e:?}"
+    );
+    let e = render(&with(
+        "#[event(to_client, unreliable, splittable)]",
+        "Touch",
+    ));
+    assert!(
+        e[0].starts_with("schema.rs:41:14: error: splittable event `Bulk` carries Instances"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn idle_clients_drop_their_heartbeat_and_wake_on_send() {
+    let mut w = world("got = 0 Api.Move.connect(function() got += 1 end)");
+    let a = join(&mut w, "Alice", "");
+    w.run_for(1.2).unwrap();
+    // Nothing sent yet: no Heartbeat handler on the client; always one on the server.
+    assert!(eval::<bool>(
+        &mut w,
+        Peer::Client(a),
+        "return Api.net.heartbeat == nil"
+    ));
+    assert!(eval::<bool>(
+        &mut w,
+        Peer::Server,
+        "return Api.net.heartbeat ~= nil"
+    ));
+    run(&mut w, Peer::Client(a), "Api.Move.fire(1) Api.Move.fire(2)");
+    assert!(eval::<bool>(
+        &mut w,
+        Peer::Client(a),
+        "return Api.net.heartbeat ~= nil"
+    ));
+    w.run_for(0.1).unwrap();
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return got"), 2.0);
+    // One batch for both, then idle again after a second.
+    assert_eq!(
+        w.counters().get(UNRELIABLE, a, Direction::Up).sent_messages,
+        1
+    );
+    w.run_for(1.1).unwrap();
+    assert!(eval::<bool>(
+        &mut w,
+        Peer::Client(a),
+        "return Api.net.heartbeat == nil"
+    ));
+    // Rates still roll without it.
+    let rate: f64 = eval(
+        &mut w,
+        Peer::Client(a),
+        "return Api.net:stats().remotes.Move.callsOutPerSecond",
+    );
+    assert!(rate < 2.0, "{rate}");
+    run(&mut w, Peer::Client(a), "Api.Move.fire(3)");
+    w.run_for(0.1).unwrap();
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return got"), 3.0);
+    assert_no_errors(&w);
+}
+
+#[test]
+fn fragment_framing_matches_the_documented_example() {
+    let mut w = world("");
+    // docs/runtime.md, "Splittable events": 2,000 bytes of event id 7, sequence 5.
+    let heads: String = eval(
+        &mut w,
+        Peer::Server,
+        r#"
+        local Wire = require(game:GetService("ReplicatedStorage").Shared.Net.Wire)
+        local parts = Wire.split(7, 5, buffer.create(2000))
+        local out = {}
+        for _, b in parts do
+            local hex = {}
+            local head = buffer.len(b) - (if #out < 2 then 940 else 120)
+            for i = 0, head - 1 do table.insert(hex, string.format("%02X", buffer.readu8(b, i))) end
+            table.insert(out, table.concat(hex, " ") .. " +" .. (buffer.len(b) - head))
+        end
+        return table.concat(out, "|")
+        "#,
+    );
+    assert_eq!(
+        heads,
+        "FF 7F B3 07 07 05 00 00 03 D0 0F +940|FF 7F B3 07 07 05 00 01 03 D0 0F +940|FF 7F 7F 07 05 00 02 03 D0 0F +120"
+    );
+}
+
+#[test]
+fn yielding_handlers_do_not_stall_their_batch() {
+    let mut w = world(
+        r#"
+        log = {}
+        Api.Pick.connect(function(p, c)
+            table.insert(log, "start " .. c)
+            task.wait(0.5)
+            table.insert(log, "end " .. c)
+        end)
+        "#,
+    );
+    let a = join(&mut w, "Alice", "");
+    // Three messages in one batch; every handler yields, the last one inline.
+    run(
+        &mut w,
+        Peer::Client(a),
+        r#"Api.Pick.fire("Red") Api.Pick.fire("Green") Api.Pick.fire("Blue")"#,
+    );
+    w.run_for(0.1).unwrap();
+    assert_eq!(
+        w.counters().get(RELIABLE, a, Direction::Up).sent_messages,
+        1
+    );
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(log, ',')"),
+        "start Red,start Green,start Blue"
+    );
+    w.run_for(0.6).unwrap();
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return table.concat(log, ',')"),
+        "start Red,start Green,start Blue,end Red,end Green,end Blue"
+    );
+    assert_no_errors(&w);
 }

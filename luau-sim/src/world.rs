@@ -84,6 +84,9 @@ pub struct Timing {
     pub clients: BTreeMap<u64, (u64, Duration)>,
     /// Everything else: links, routing, counters.
     pub host: Duration,
+    /// Thread CPU time of the server VM's part of each frame (what `server`
+    /// measures), immune to other processes on a shared machine.
+    pub server_cpu: Duration,
 }
 
 struct Client {
@@ -667,6 +670,7 @@ impl World {
         let mut host = host_start.elapsed();
 
         let t = Instant::now();
+        let cpu = crate::clock::thread_cpu();
         let (r, conv) = Self::step_vm(
             &self.server,
             &mut self.server_inbox,
@@ -674,6 +678,7 @@ impl World {
             now,
             dt,
         );
+        self.timing.server_cpu += crate::clock::thread_cpu().saturating_sub(cpu);
         self.timing.server += t.elapsed();
         self.record(Peer::Server, r, conv, now);
         let ids: Vec<u64> = self.clients.keys().copied().collect();

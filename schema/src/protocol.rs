@@ -25,6 +25,19 @@ pub const UNRELIABLE_PAYLOAD_LIMIT: u64 = UNRELIABLE_PACKET_LIMIT - MESSAGE_HEAD
 /// Largest payload of any message (varint length of at most 3 bytes).
 pub const MESSAGE_PAYLOAD_LIMIT: u64 = (1 << 21) - 1;
 
+/// The message id reserved for fragments of splittable events (the largest
+/// 2-byte varint); remotes take the ids below it.
+pub const FRAGMENT_MESSAGE_ID: u64 = 16_383;
+
+/// Payload bytes carried by every fragment but the last.
+pub const FRAGMENT_DATA: u64 = 940;
+
+/// Most fragments of one message (index and count are u8).
+pub const MAX_FRAGMENTS: u64 = 255;
+
+/// Largest payload of a splittable event (`MAX_FRAGMENTS * FRAGMENT_DATA`).
+pub const SPLITTABLE_PAYLOAD_LIMIT: u64 = MAX_FRAGMENTS * FRAGMENT_DATA;
+
 /// Who sends a remote's messages (for functions: who invokes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -68,7 +81,7 @@ pub struct EventDef {
     /// Ordered and reliable (`RemoteEvent`) or not (`UnreliableRemoteEvent`).
     pub reliable: bool,
     /// Unreliable messages that may exceed the packet limit are allowed and
-    /// travel on the reliable channel when they do (`splittable`).
+    /// are cut into fragments when they do (`splittable`).
     pub splittable: bool,
     /// Bandwidth priority: under a budget, lower values are deferred first.
     pub priority: u8,
@@ -187,6 +200,23 @@ pub fn validate_protocol(schema: &Schema, protocol: &Protocol) -> Vec<SchemaErro
         }
         let max = sizes.of(&e.ty).max_bytes();
         let full = full_name(&e.namespace, &e.name);
+        if e.splittable && e.reliable {
+            errors.push(SchemaError::new(
+                e.pos,
+                format!("event `{full}` is reliable: `splittable` only applies to unreliable events (reliable ones are never limited to one packet)"),
+            ));
+        }
+        match max {
+            Some(m) if e.splittable && !e.reliable && m > SPLITTABLE_PAYLOAD_LIMIT => {
+                errors.push(SchemaError::new(
+                    e.pos,
+                    format!(
+                        "splittable event `{full}` can be {m} bytes, over the {SPLITTABLE_PAYLOAD_LIMIT}-byte limit of {MAX_FRAGMENTS} fragments; bound its size (max_len, ranges) or make it reliable"
+                    ),
+                ));
+            }
+            _ => {}
+        }
         if !e.reliable && !e.splittable {
             match max {
                 Some(m) if m <= UNRELIABLE_PAYLOAD_LIMIT => {}
@@ -240,10 +270,10 @@ pub fn validate_protocol(schema: &Schema, protocol: &Protocol) -> Vec<SchemaErro
         }
     }
     let total = protocol.events.len() + protocol.functions.len();
-    if total > 16_384 {
+    if total as u64 > FRAGMENT_MESSAGE_ID {
         errors.push(SchemaError::new(
             Pos::default(),
-            format!("{total} remotes declared; at most 16384 fit the 2-byte message id"),
+            format!("{total} remotes declared; at most {FRAGMENT_MESSAGE_ID} fit the 2-byte message id (id {FRAGMENT_MESSAGE_ID} is reserved for fragments)"),
         ));
     }
     errors.sort_by_key(|e| (e.pos.line, e.pos.column));
