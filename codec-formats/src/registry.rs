@@ -15,6 +15,7 @@ impl Default for Registry {
     fn default() -> Self {
         let mut registry = Registry::empty();
         registry.register(Arc::new(BitPacked));
+        registry.register(Arc::new(crate::Protobuf));
         registry
     }
 }
