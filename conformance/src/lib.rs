@@ -4,6 +4,7 @@
 //! `conformance/schemas/`, and on hostile input.
 
 pub mod clock;
+pub mod formats;
 pub mod json;
 pub mod luau;
 pub mod random;

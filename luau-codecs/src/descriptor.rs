@@ -61,6 +61,7 @@ export type TypeDef = {
     fields: { Field }?,
     variants: { Variant }?,
     unitOnly: boolean?,
+    maxDepth: number?,
 }
 export type Schema = { hash: string, types: { [string]: TypeDef } }"#;
 
@@ -83,6 +84,7 @@ pub fn generate_descriptor(schema: &Schema, hash: u64, source_name: Option<&str>
     for def in &schema.types {
         w.open(format!("{} = {{", crate::emit::field_key(&def.wire_name)));
         w.line(format!("name = {},", lua_string(&def.wire_name)));
+        w.line(format!("maxDepth = {},", def.max_depth));
         match &def.kind {
             TypeKind::Struct(fields) => {
                 w.line("k = \"struct\",");

@@ -9,6 +9,10 @@ pub const FORMAT_FILES: &[(&str, &str)] = &[
         "Formats/Compression.luau",
         include_str!("../runtime/Formats/Compression.luau"),
     ),
+    (
+        "Formats/Protobuf.luau",
+        include_str!("../runtime/Formats/Protobuf.luau"),
+    ),
 ];
 
 /// `Crypto/`: ChaCha20-Poly1305 (RFC 8439) and the replay-protected envelope.
