@@ -72,11 +72,11 @@ impl LuauFormat {
         type_name: &str,
         value: &Value,
     ) -> Result<(Vec<u8>, Vec<Instance>), LuauError> {
-        let lv = to_lua(&self.lua, &self.schema, &Ty::Named(type_name.into()), value).map_err(err)?;
+        let lv =
+            to_lua(&self.lua, &self.schema, &Ty::Named(type_name.into()), value).map_err(err)?;
         let encode: Function = self.codec.get("encode").map_err(err)?;
-        let (b, side): (Lv, Option<Table>) = encode
-            .call((self.wire_name(type_name)?, lv))
-            .map_err(err)?;
+        let (b, side): (Lv, Option<Table>) =
+            encode.call((self.wire_name(type_name)?, lv)).map_err(err)?;
         let bytes = match b {
             Lv::Buffer(buf) => buf.to_vec(),
             other => return Err(format!("encode returned {}", other.type_name())),

@@ -79,8 +79,14 @@ fn check_type(schema: &Schema, luau: &[(&str, LuauFormat)], type_name: &str, see
         noisy.extend(unknown_fields(&mut rng));
         let rust_noisy = Protobuf
             .decode(schema, &ty, &noisy, &rust.instances)
-            .unwrap_or_else(|e| panic!("Rust decode with unknown fields failed: {e}; {}", context()));
-        assert!(same(&rust_noisy, &canonical), "unknown fields changed the value; {}", context());
+            .unwrap_or_else(|e| {
+                panic!("Rust decode with unknown fields failed: {e}; {}", context())
+            });
+        assert!(
+            same(&rust_noisy, &canonical),
+            "unknown fields changed the value; {}",
+            context()
+        );
         for (mode, format) in luau {
             let (bytes, instances) = format
                 .encode(type_name, &value)
@@ -91,8 +97,16 @@ fn check_type(schema: &Schema, luau: &[(&str, LuauFormat)], type_name: &str, see
                 "Luau ({mode}) bytes differ; {}",
                 context()
             );
-            assert_eq!(instances, rust.instances, "Luau ({mode}) side table differs; {}", context());
-            for (what, input) in [("Rust bytes", &rust.bytes), ("bytes with unknown fields", &noisy)] {
+            assert_eq!(
+                instances,
+                rust.instances,
+                "Luau ({mode}) side table differs; {}",
+                context()
+            );
+            for (what, input) in [
+                ("Rust bytes", &rust.bytes),
+                ("bytes with unknown fields", &noisy),
+            ] {
                 let decoded = format
                     .decode(type_name, input, &rust.instances)
                     .unwrap_or_else(|e| {
@@ -114,8 +128,14 @@ fn check_schema(name: &str, source: &str) {
     let schema = skyrocket_schema::parse_file(source)
         .unwrap_or_else(|e| panic!("{name} does not parse: {e:?}"));
     let luau = [
-        ("interpreter", LuauFormat::load(&schema, MODULE, false).expect("module loads")),
-        ("native", LuauFormat::load(&schema, MODULE, true).expect("module loads")),
+        (
+            "interpreter",
+            LuauFormat::load(&schema, MODULE, false).expect("module loads"),
+        ),
+        (
+            "native",
+            LuauFormat::load(&schema, MODULE, true).expect("module loads"),
+        ),
     ];
     let mut failures = Vec::new();
     for (i, def) in schema.types.iter().enumerate() {

@@ -291,3 +291,147 @@ fn field_numbers_and_types_match_the_hand_written_messages() {
     };
     assert_eq!(bytes, expected.encode_to_vec());
 }
+
+/// Compiles the `.proto` that `skyrocket gen --proto` writes for `source`
+/// with protox (a protobuf compiler in Rust).
+fn compiled_proto(name: &str, source: &str) -> (Schema, prost_reflect::DescriptorPool, String) {
+    let schema = skyrocket_schema::parse_file(source).expect("schema parses");
+    let package = name.to_owned();
+    let text = skyrocket_luau::proto::generate_proto(&schema, &package).expect("proto generates");
+    let dir = std::env::temp_dir().join(format!("skyrocket-proto-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join(format!("{name}.proto"));
+    std::fs::write(&file, &text).expect("write proto");
+    let set = protox::compile([&file], [&dir])
+        .unwrap_or_else(|e| panic!("protox rejects the generated file: {e:?}\n{text}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let pool =
+        prost_reflect::DescriptorPool::from_file_descriptor_set(set).expect("descriptor pool");
+    (schema, pool, package)
+}
+
+/// Fails if any message in `m` (recursively) holds fields the `.proto` does not declare.
+fn assert_no_unknown_fields(m: &prost_reflect::DynamicMessage, context: &dyn Fn() -> String) {
+    use prost_reflect::{ReflectMessage, Value as V};
+    assert_eq!(
+        m.unknown_fields().count(),
+        0,
+        "{} has fields the .proto does not declare; {}",
+        m.descriptor().full_name(),
+        context()
+    );
+    fn walk(v: &V, context: &dyn Fn() -> String) {
+        match v {
+            V::Message(m) => assert_no_unknown_fields(m, context),
+            V::List(items) => items.iter().for_each(|v| walk(v, context)),
+            V::Map(entries) => entries.values().for_each(|v| walk(v, context)),
+            _ => {}
+        }
+    }
+    for (_, v) in m.fields() {
+        walk(v, context);
+    }
+}
+
+/// The generated `.proto` compiles, and it describes our bytes: a reader
+/// built from it finds every field we write (no unknown fields, right wire
+/// types), and what it writes back decodes to the same value.
+fn check_generated_proto(name: &str, source: &str) {
+    let (schema, pool, package) = compiled_proto(name, source);
+    for (i, def) in schema.types.iter().enumerate() {
+        let ty = Ty::Named(def.name.clone());
+        let unit_enum = matches!(&def.kind, skyrocket::schema::TypeKind::Enum(vs)
+            if vs.iter().all(|v| matches!(v.fields, skyrocket::schema::Fields::Unit)));
+        let message = if unit_enum {
+            format!("{package}.{}Value", def.wire_name)
+        } else {
+            format!("{package}.{}", def.wire_name)
+        };
+        let desc = pool
+            .get_message_by_name(&message)
+            .unwrap_or_else(|| panic!("the .proto has no message {message}"));
+        let mut gen = ValueGen::new(&schema, ChaCha8Rng::seed_from_u64(0x51 + i as u64));
+        for case in 0..100 {
+            let value = gen.value(&ty);
+            let context = || {
+                format!(
+                    "{name}: {}, case {case}, value {}",
+                    def.name,
+                    json::to_json(&schema, &ty, &value)
+                )
+            };
+            let ours = Protobuf.encode(&schema, &ty, &value).expect("encode");
+            let dynamic =
+                prost_reflect::DynamicMessage::decode(desc.clone(), ours.bytes.as_slice())
+                    .unwrap_or_else(|e| {
+                        panic!("the .proto cannot read our bytes: {e}; {}", context())
+                    });
+            assert_no_unknown_fields(&dynamic, &context);
+            let rewritten = dynamic.encode_to_vec();
+            let a = Protobuf
+                .decode(&schema, &ty, &ours.bytes, &ours.instances)
+                .expect("decode ours");
+            let b = Protobuf
+                .decode(&schema, &ty, &rewritten, &ours.instances)
+                .unwrap_or_else(|e| {
+                    panic!("decode of the reader's bytes failed: {e}; {}", context())
+                });
+            assert!(
+                same(&a, &b),
+                "the reader's bytes mean something else; {}",
+                context()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_generated_proto_compiles_and_describes_the_feature_bytes() {
+    check_generated_proto("features", schemas::FEATURES);
+}
+
+#[test]
+fn the_generated_proto_compiles_and_describes_the_arena_bytes() {
+    check_generated_proto("arena", schemas::ARENA);
+}
+
+#[test]
+fn the_generated_proto_declares_the_documented_types() {
+    use prost_reflect::{Cardinality, Kind};
+    let (_, pool, _) = compiled_proto("arena", schemas::ARENA);
+    let field = |message: &str, field: &str| {
+        pool.get_message_by_name(&format!("arena.{message}"))
+            .and_then(|m| m.get_field_by_name(field))
+            .unwrap_or_else(|| panic!("no field {message}.{field}"))
+    };
+    assert!(matches!(field("PlayerState", "id").kind(), Kind::Uint32));
+    assert_eq!(field("PlayerState", "health").number(), 4);
+    assert!(field("PlayerState", "flags").is_packed());
+    assert!(matches!(
+        field("ChatMessage", "sent_at").kind(),
+        Kind::Int64
+    ));
+    assert!(matches!(field("Inventory", "coins").kind(), Kind::Uint64));
+    assert!(field("Inventory", "slots").is_map());
+    let key = field("InputFrame", "key");
+    assert!(key.supports_presence() && key.cardinality() == Cardinality::Optional);
+    assert!(matches!(field("Interact", "target").kind(), Kind::Uint32));
+    let whisper = field("ChatChannel", "whisper");
+    assert_eq!(whisper.number(), 3);
+    assert!(whisper.containing_oneof().is_some());
+    let (_, features, _) = compiled_proto("features", schemas::FEATURES);
+    let f = |message: &str, field: &str| {
+        features
+            .get_message_by_name(&format!("features.{message}"))
+            .and_then(|m| m.get_field_by_name(field))
+            .unwrap_or_else(|| panic!("no field {message}.{field}"))
+    };
+    assert!(matches!(f("Integers", "a_i32").kind(), Kind::Sint32));
+    assert!(matches!(f("Integers", "a_i64").kind(), Kind::Sint64));
+    assert_eq!(f("Renamed", "displayName").number(), 3);
+    assert!(features
+        .get_message_by_name("features.Renamed")
+        .expect("Renamed")
+        .reserved_ranges()
+        .any(|r| r.contains(&2)));
+}

@@ -54,10 +54,11 @@ mod decode;
 pub mod descriptor;
 pub mod emit;
 mod encode;
-pub mod library;
 pub mod hash;
+pub mod library;
 mod path;
 mod prelude;
+pub mod proto;
 pub mod protocol;
 pub mod types;
 
