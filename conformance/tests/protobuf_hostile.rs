@@ -44,7 +44,10 @@ impl Harness {
             counter.fetch_add(1, Ordering::Relaxed);
             Ok(mlua::VmState::Continue)
         });
-        format.lua().set_memory_limit(MEMORY_LIMIT).expect("memory limit set");
+        format
+            .lua()
+            .set_memory_limit(MEMORY_LIMIT)
+            .expect("memory limit set");
         Harness { format, interrupts }
     }
 }
@@ -97,11 +100,16 @@ fn check_input(
     // level. The constant covers the defaults of a large type from no bytes.
     let n = input.len() as u64;
     let bound = 5000 + 60 * n * (1 + n / 2).min(64);
-    assert!(work <= bound, "{what}: {work} interrupts, more than {bound}");
+    assert!(
+        work <= bound,
+        "{what}: {work} interrupts, more than {bound}"
+    );
     stats.2 = stats.2.max(work / (n + 1));
     let rust = Protobuf.decode(schema, &ty, input, instances);
     match (&luau, &rust) {
-        (Err(message), _) if message.starts_with("raised") => panic!("{what}: decode raised: {message}"),
+        (Err(message), _) if message.starts_with("raised") => {
+            panic!("{what}: decode raised: {message}")
+        }
         (Err(message), _) if !message.starts_with("protobuf: cannot decode") => {
             panic!("{what}: not a decode error: {message}")
         }
@@ -117,7 +125,10 @@ fn check_input(
             stats.1 += 1;
         }
         (Ok(value), Ok(expected)) => {
-            assert!(same(value, expected), "{what}: Luau decoded {value:?}, Rust {expected:?}");
+            assert!(
+                same(value, expected),
+                "{what}: Luau decoded {value:?}, Rust {expected:?}"
+            );
             stats.0 += 1;
         }
         (Ok(value), Err(e)) => {
@@ -149,14 +160,24 @@ fn run(schema_name: &str, source: &str, seed: u64) {
                 continue;
             };
             let input = mutate(&mut rng, &encoded.bytes);
-            check_input(&schema, &h, &def.name, &input, &encoded.instances, &mut stats);
+            check_input(
+                &schema,
+                &h,
+                &def.name,
+                &input,
+                &encoded.instances,
+                &mut stats,
+            );
         }
     }
     let (accepted, rejected, per_byte) = stats;
     eprintln!(
         "{schema_name}: {accepted} hostile inputs decoded identically, {rejected} rejected cleanly, at most {per_byte} interrupts a byte"
     );
-    assert!(rejected > 100 && accepted > 100, "{schema_name}: both outcomes must be exercised");
+    assert!(
+        rejected > 100 && accepted > 100,
+        "{schema_name}: both outcomes must be exercised"
+    );
 }
 
 #[test]
@@ -187,13 +208,18 @@ fn nesting_past_max_depth_is_refused_on_both_sides() {
     let schema = skyrocket_schema::parse_file(schemas::FEATURES).expect("schema parses");
     let h = Harness::new(&schema);
     // Tree has max_depth 16: the root and 15 nested levels decode.
-    assert!(Protobuf.decode(&schema, &Ty::Named("Tree".into()), &nested_trees(15), &[]).is_ok());
+    assert!(Protobuf
+        .decode(&schema, &Ty::Named("Tree".into()), &nested_trees(15), &[])
+        .is_ok());
     assert!(h.format.decode("Tree", &nested_trees(15), &[]).is_ok());
     let rust = Protobuf
         .decode(&schema, &Ty::Named("Tree".into()), &nested_trees(16), &[])
         .expect_err("too deep");
     assert!(rust.message.contains("max_depth 16"), "{rust}");
-    let luau = h.format.decode("Tree", &nested_trees(5000), &[]).expect_err("too deep");
+    let luau = h
+        .format
+        .decode("Tree", &nested_trees(5000), &[])
+        .expect_err("too deep");
     assert!(luau.contains("max_depth 16"), "{luau}");
 }
 
@@ -204,9 +230,15 @@ fn a_huge_claimed_length_is_refused_before_allocating() {
     // Collections.name (field 1) claims 2^32 - 1 bytes and has none.
     let input = [0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f];
     let before = h.format.lua().used_memory();
-    let message = h.format.decode("Collections", &input, &[]).expect_err("refused");
+    let message = h
+        .format
+        .decode("Collections", &input, &[])
+        .expect_err("refused");
     let grown = h.format.lua().used_memory().saturating_sub(before);
-    assert!(message.contains("past the end") && message.contains("at byte 0"), "{message}");
+    assert!(
+        message.contains("past the end") && message.contains("at byte 0"),
+        "{message}"
+    );
     assert!(grown < 1 << 20, "decoder grew the heap by {grown} bytes");
     let rust = Protobuf
         .decode(&schema, &Ty::Named("Collections".into()), &input, &[])
@@ -227,7 +259,11 @@ fn many_occurrences_of_a_sub_message_merge_in_linear_work() {
     h.interrupts.store(0, Ordering::Relaxed);
     let luau = h.format.decode("Tree", &input, &[]).expect("Luau merges");
     let work = h.interrupts.load(Ordering::Relaxed);
-    assert!(work < 100 * input.len() as u64, "{work} interrupts for {} bytes", input.len());
+    assert!(
+        work < 100 * input.len() as u64,
+        "{work} interrupts for {} bytes",
+        input.len()
+    );
     let rust = Protobuf
         .decode(&schema, &Ty::Named("Tree".into()), &input, &[])
         .expect("Rust merges");
