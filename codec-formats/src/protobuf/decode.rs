@@ -82,10 +82,11 @@ impl<'a> Dec<'a> {
     /// A whole message of `ty`.
     pub(crate) fn root(&mut self, ty: &'a Ty) -> Res<Value> {
         let ty = unbox(ty);
-        let whole = [0..self.input.len()];
+        let all = 0..self.input.len();
+        let whole = std::slice::from_ref(&all);
         match kind(self.schema, ty) {
-            Kind::Message => self.message(Layout::Type(ty), &whole, 0),
-            _ => Ok(unwrap_one(self.message(Layout::Wrap(ty), &whole, 0)?)),
+            Kind::Message => self.message(Layout::Type(ty), whole, 0),
+            _ => Ok(unwrap_one(self.message(Layout::Wrap(ty), whole, 0)?)),
         }
     }
 
@@ -322,7 +323,7 @@ impl<'a> Dec<'a> {
                 };
                 expect_wt(f, WT_LEN)?;
                 let Value::List(kv) =
-                    self.message(Layout::Entry(key, value), &[f.data.clone()], f.at)?
+                    self.message(Layout::Entry(key, value), std::slice::from_ref(&f.data), f.at)?
                 else {
                     return Err(fail(f.at, "map entry"));
                 };
@@ -387,7 +388,7 @@ impl<'a> Dec<'a> {
             Kind::Message => {
                 expect_wt(f, WT_LEN)?;
                 let v = self
-                    .message(Layout::Type(elem), &[f.data.clone()], f.at)
+                    .message(Layout::Type(elem), std::slice::from_ref(&f.data), f.at)
                     .map_err(|e| e.index(items.len()))?;
                 items.push(v);
                 limit(items.len(), cap, f.at)?;
@@ -395,7 +396,7 @@ impl<'a> Dec<'a> {
             _ => {
                 expect_wt(f, WT_LEN)?;
                 let v = self
-                    .message(Layout::Wrap(elem), &[f.data.clone()], f.at)
+                    .message(Layout::Wrap(elem), std::slice::from_ref(&f.data), f.at)
                     .map_err(|e| e.index(items.len()))?;
                 let Value::List(mut one) = v else {
                     return Err(fail(f.at, "wrapper"));
