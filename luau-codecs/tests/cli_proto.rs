@@ -21,9 +21,15 @@ fn gen_proto_writes_a_deterministic_proto3_file() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("package schema, 11 types"), "{out}");
     let first = std::fs::read_to_string(&proto).expect("proto written");
-    assert!(first.contains("syntax = \"proto3\";\n\npackage schema;\n"), "{first}");
+    assert!(
+        first.contains("syntax = \"proto3\";\n\npackage schema;\n"),
+        "{first}"
+    );
     assert!(first.contains("message Snapshot {"), "{first}");
-    assert!(!dir.join("Codecs.luau").exists(), "no --out: only the proto");
+    assert!(
+        !dir.join("Codecs.luau").exists(),
+        "no --out: only the proto"
+    );
 
     let out_dir = dir.join("luau");
     let (code, _, err) = cli(&[
@@ -37,6 +43,10 @@ fn gen_proto_writes_a_deterministic_proto3_file() {
     assert_eq!(code, 0, "{err}");
     assert!(out_dir.join("Codecs.luau").exists());
     assert!(out_dir.join("Formats/Protobuf.luau").exists());
-    assert_eq!(std::fs::read_to_string(&proto).expect("again"), first, "deterministic");
+    assert_eq!(
+        std::fs::read_to_string(&proto).expect("again"),
+        first,
+        "deterministic"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
