@@ -66,8 +66,7 @@ impl Compression {
     /// Unframes `frame`, refusing a declared size above `max_decompressed`
     /// before allocating anything for it.
     pub fn unpack(&self, frame: &[u8]) -> Result<Vec<u8>, FormatError> {
-        let fail =
-            |offset: usize, message: String| FormatError::decode(FORMAT, "", Some(offset), message);
+        let fail = |offset: usize, message: String| FormatError::decode(FORMAT, "", Some(offset), message);
         let (&header, body) = frame
             .split_first()
             .ok_or_else(|| fail(0, "empty frame: missing the header byte".to_owned()))?;

@@ -106,8 +106,9 @@ pub fn encode_typed<T: NetCodec>(codec: &dyn Codec, value: &T) -> Result<Encoded
     if codec.name() == BitPacked.name() {
         return Ok(Encoded { bytes, instances });
     }
-    let as_value = dynamic::from_bytes(&schema, &ty, &bytes, &instances)
-        .map_err(|e| FormatError::encode("skyrocket", e.path().to_string(), e.to_string()))?;
+    let as_value = dynamic::from_bytes(&schema, &ty, &bytes, &instances).map_err(|e| {
+        FormatError::encode("skyrocket", e.path().to_string(), e.to_string())
+    })?;
     codec.encode(&schema, &ty, &as_value)
 }
 
@@ -122,5 +123,7 @@ pub fn decode_typed<T: NetCodec>(
     let packed = BitPacked.encode(&schema, &ty, &value)?;
     let mut dec = skyrocket::Decoder::with_instances(&packed.bytes, &packed.instances);
     let typed = T::decode(&mut dec).and_then(|v| dec.finish().map(|()| v));
-    typed.map_err(|e| FormatError::decode(codec.name(), e.path().to_string(), None, e.to_string()))
+    typed.map_err(|e| {
+        FormatError::decode(codec.name(), e.path().to_string(), None, e.to_string())
+    })
 }

@@ -50,10 +50,7 @@ fn a_zip_bomb_is_refused_by_its_declared_size() {
     };
     let err = c.unpack(&frame).expect_err("over the cap");
     let text = err.to_string();
-    assert!(
-        text.contains("declared decompressed size 8388608 exceeds the cap of 1048576"),
-        "{text}"
-    );
+    assert!(text.contains("declared decompressed size 8388608 exceeds the cap of 1048576"), "{text}");
     assert_eq!(err.offset, Some(1));
 }
 

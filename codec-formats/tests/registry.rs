@@ -74,10 +74,7 @@ fn a_custom_codec_plugs_in_and_replaces_by_name() {
     let mut expected = value.to_bytes().expect("derive encode");
     expected.reverse();
     assert_eq!(encoded.bytes, expected);
-    assert_eq!(
-        decode_typed::<Move>(codec.as_ref(), &encoded.bytes, &[]).expect("decode"),
-        value
-    );
+    assert_eq!(decode_typed::<Move>(codec.as_ref(), &encoded.bytes, &[]).expect("decode"), value);
     assert!(registry.register(Arc::new(Reversed)).is_some());
     assert_eq!(registry.names().count(), built_in + 1);
 }
@@ -94,8 +91,5 @@ fn decode_errors_name_the_format_the_field_and_the_byte() {
     assert!(text.starts_with("skyrocket: cannot decode"), "{text}");
     assert!(err.offset.is_some(), "{text}");
     let err = decode_typed::<Move>(&codec, &[], &[]).expect_err("empty input");
-    assert!(
-        err.to_string().contains("skyrocket: cannot decode"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("skyrocket: cannot decode"), "{err}");
 }

@@ -4,10 +4,7 @@
 
 /// `Formats/`: the codec registry, zstd framing and the schema-driven formats.
 pub const FORMAT_FILES: &[(&str, &str)] = &[
-    (
-        "Formats/init.luau",
-        include_str!("../runtime/Formats/init.luau"),
-    ),
+    ("Formats/init.luau", include_str!("../runtime/Formats/init.luau")),
     (
         "Formats/Compression.luau",
         include_str!("../runtime/Formats/Compression.luau"),

@@ -75,14 +75,17 @@ fn luau_frames_are_byte_identical_to_rust_and_both_unpack_each_other() {
     for len in [0usize, 10, 127, 128, 1000, 20_000] {
         let payload = compressible(len);
         let input = lua_buffer(&w, &payload);
-        let luau_frame: mlua::Value = w.call(Peer::Server, "pack", input).expect("pack");
+        let luau_frame: mlua::Value = w
+            .call(Peer::Server, "pack", input)
+            .expect("pack");
         let luau_frame = bytes_of(&luau_frame);
         let rust_frame = rust.pack(&payload).expect("pack");
         assert_eq!(luau_frame, rust_frame, "frame of {len} bytes");
         assert_eq!(rust.unpack(&luau_frame).expect("rust unpacks"), payload);
         let frame = lua_buffer(&w, &rust_frame);
-        let (out, err): (mlua::Value, Option<String>) =
-            w.call(Peer::Server, "unpack", frame).expect("unpack");
+        let (out, err): (mlua::Value, Option<String>) = w
+            .call(Peer::Server, "unpack", frame)
+            .expect("unpack");
         assert_eq!(err, None);
         assert_eq!(bytes_of(&out), payload);
     }
@@ -99,14 +102,16 @@ fn luau_refuses_zip_bombs_and_garbage_with_errors_not_raises() {
     .expect("pack");
     assert!(bomb.len() < 1024);
     let frame = lua_buffer(&w, &bomb);
-    let (out, err): (Option<mlua::Value>, Option<String>) =
-        w.call(Peer::Server, "unpackCapped", frame).expect("unpack");
+    let (out, err): (Option<mlua::Value>, Option<String>) = w
+        .call(
+            Peer::Server,
+            "unpackCapped",
+            frame,
+        )
+        .expect("unpack");
     assert!(out.is_none());
     let err = err.expect("an error");
-    assert!(
-        err.contains("declared decompressed size 4194304 exceeds the cap of 65536"),
-        "{err}"
-    );
+    assert!(err.contains("declared decompressed size 4194304 exceeds the cap of 65536"), "{err}");
 
     for garbage in [&[][..], &[1, 2, 3, 4][..], &[9, 0][..]] {
         let frame = lua_buffer(&w, garbage);
@@ -114,10 +119,7 @@ fn luau_refuses_zip_bombs_and_garbage_with_errors_not_raises() {
             .call(Peer::Server, "unpack", frame)
             .expect("unpack never raises");
         assert!(out.is_none(), "{garbage:?}");
-        assert!(
-            err.expect("error").starts_with("zstd: cannot decode"),
-            "{garbage:?}"
-        );
+        assert!(err.expect("error").starts_with("zstd: cannot decode"), "{garbage:?}");
     }
 }
 
@@ -147,10 +149,7 @@ fn the_registry_has_the_bit_packed_default_and_takes_custom_codecs() {
         )
         .expect("eval");
     // Built-in formats (json, msgpack, protobuf) sit between the default and custom ones.
-    assert!(
-        names.starts_with("skyrocket,") && names.ends_with(",upper"),
-        "{names}"
-    );
+    assert!(names.starts_with("skyrocket,") && names.ends_with(",upper"), "{names}");
     assert!(same);
     assert_eq!(decoded, "dash42");
     assert!(replaced);

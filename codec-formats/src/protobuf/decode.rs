@@ -322,8 +322,11 @@ impl<'a> Dec<'a> {
                     unreachable_kind(f)?
                 };
                 expect_wt(f, WT_LEN)?;
-                let Value::List(kv) =
-                    self.message(Layout::Entry(key, value), std::slice::from_ref(&f.data), f.at)?
+                let Value::List(kv) = self.message(
+                    Layout::Entry(key, value),
+                    std::slice::from_ref(&f.data),
+                    f.at,
+                )?
                 else {
                     return Err(fail(f.at, "map entry"));
                 };
