@@ -22,11 +22,13 @@ pub mod envelope;
 mod error;
 pub mod json;
 pub mod msgpack;
+pub mod protobuf;
 mod registry;
 
 pub use error::FormatError;
 pub use json::Json;
 pub use msgpack::MsgPack;
+pub use protobuf::Protobuf;
 pub use registry::Registry;
 
 use skyrocket::dynamic::{self, Value};

@@ -17,6 +17,7 @@ impl Default for Registry {
         registry.register(Arc::new(BitPacked));
         registry.register(Arc::new(Json));
         registry.register(Arc::new(MsgPack));
+        registry.register(Arc::new(crate::Protobuf));
         registry
     }
 }

@@ -60,11 +60,10 @@ fn the_default_codec_is_the_bit_packed_format() {
 #[test]
 fn a_custom_codec_plugs_in_and_replaces_by_name() {
     let mut registry = Registry::default();
+    let built_in = registry.names().count();
     assert!(registry.register(Arc::new(Reversed)).is_none());
-    // The built-in formats first (the default first of all), then the new one.
-    let names: Vec<String> = registry.names().map(str::to_owned).collect();
-    assert_eq!(names.first().map(String::as_str), Some("skyrocket"));
-    assert_eq!(names.last().map(String::as_str), Some("reversed"));
+    assert_eq!(registry.names().next(), Some("skyrocket"));
+    assert_eq!(registry.names().last(), Some("reversed"));
     let value = Move {
         speed: 7,
         name: "x".into(),
@@ -80,7 +79,7 @@ fn a_custom_codec_plugs_in_and_replaces_by_name() {
         value
     );
     assert!(registry.register(Arc::new(Reversed)).is_some());
-    assert_eq!(registry.names().count(), names.len());
+    assert_eq!(registry.names().count(), built_in + 1);
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! The Luau schema-driven formats (`Formats/Json.luau`, `Formats/MsgPack.luau`)
-//! in an embedded, sandboxed Luau VM, reading the generated `Schema.luau`,
+//! The Luau schema-driven formats (`Formats/Json.luau`, `Formats/MsgPack.luau`,
+//! `Formats/Protobuf.luau`) in an embedded, sandboxed Luau VM, reading the
+//! generated `Schema.luau`,
 //! with values converted like the bit-packed codecs' ([`crate::luau`]).
 
 use crate::luau::{from_lua, instance_from_lua, instance_to_lua, to_lua, LuauError};
@@ -9,7 +10,7 @@ use skyrocket::roblox::Instance;
 use skyrocket::schema::{Schema, Ty};
 use skyrocket_luau::library::FORMAT_FILES;
 
-/// The Luau source of a runtime format module (`"Json"`, `"MsgPack"`).
+/// The Luau source of a runtime format module (`"Json"`, `"MsgPack"`, `"Protobuf"`).
 pub fn format_source(module: &str) -> Option<&'static str> {
     let path = format!("Formats/{module}.luau");
     FORMAT_FILES
@@ -18,7 +19,7 @@ pub fn format_source(module: &str) -> Option<&'static str> {
         .map(|(_, src)| *src)
 }
 
-/// The Luau JSON and MessagePack codecs for one schema, in their own VM.
+/// The Luau format codecs for one schema, in their own VM.
 pub struct LuauFormats {
     lua: Lua,
     codecs: Vec<(String, Table)>,
@@ -30,9 +31,14 @@ fn err(e: impl std::fmt::Display) -> LuauError {
 }
 
 impl LuauFormats {
-    /// Loads `Schema.luau` for `schema` and the format modules, with native
-    /// codegen on or off.
+    /// Loads `Schema.luau` for `schema` and the JSON and MessagePack modules,
+    /// with native codegen on or off.
     pub fn load(schema: &Schema, native: bool) -> Result<Self, LuauError> {
+        Self::load_modules(schema, &["Json", "MsgPack"], native)
+    }
+
+    /// Loads `Schema.luau` for `schema` and the named format modules.
+    pub fn load_modules(schema: &Schema, modules: &[&str], native: bool) -> Result<Self, LuauError> {
         let lua = skyrocket_sim::new_sandboxed_vm_with(native).map_err(err)?;
         let descriptor = skyrocket_luau::descriptor::generate_descriptor(
             schema,
@@ -45,7 +51,7 @@ impl LuauFormats {
             .eval()
             .map_err(err)?;
         let mut codecs = Vec::new();
-        for module in ["Json", "MsgPack"] {
+        for &module in modules {
             let src = format_source(module).ok_or_else(|| format!("no Formats/{module}.luau"))?;
             let table: Table = lua
                 .load(src)
@@ -159,5 +165,54 @@ impl LuauFormats {
             Some(error) => Err(error),
             None => Ok(value),
         }
+    }
+}
+
+/// One Luau format module, addressed without naming its codec each time.
+pub struct LuauFormat {
+    formats: LuauFormats,
+    name: String,
+}
+
+impl LuauFormat {
+    /// Loads the runtime module `file` (a `FORMAT_FILES` path such as
+    /// `Formats/Protobuf.luau`) over the descriptor of `schema`.
+    pub fn load(schema: &Schema, file: &str, native: bool) -> Result<Self, LuauError> {
+        let module = file
+            .strip_prefix("Formats/")
+            .and_then(|m| m.strip_suffix(".luau"))
+            .ok_or_else(|| format!("not a Formats/ module: {file}"))?;
+        let formats = LuauFormats::load_modules(schema, &[module], native)?;
+        let name = formats
+            .codecs
+            .first()
+            .map(|(name, _)| name.clone())
+            .ok_or_else(|| format!("{file} made no codec"))?;
+        Ok(LuauFormat { formats, name })
+    }
+
+    /// The VM the module runs in.
+    pub fn lua(&self) -> &Lua {
+        self.formats.lua()
+    }
+
+    /// Encodes `value` of the named type (Rust name); `Err` holds the raised error.
+    pub fn encode(
+        &self,
+        type_name: &str,
+        value: &Value,
+    ) -> Result<(Vec<u8>, Vec<Instance>), LuauError> {
+        self.formats.encode(&self.name, type_name, value)
+    }
+
+    /// Decodes; `Err` holds the codec's error string, or `decode raised: ...`
+    /// when the decoder raised (which it never may).
+    pub fn decode(
+        &self,
+        type_name: &str,
+        bytes: &[u8],
+        instances: &[Instance],
+    ) -> Result<Value, LuauError> {
+        self.formats.decode(&self.name, type_name, bytes, instances)
     }
 }

@@ -120,13 +120,15 @@ impl mlua::UserData for TestInstance {
     }
 }
 
-pub(crate) fn instance_to_lua(lua: &Lua, instance: &Instance) -> mlua::Result<Lv> {
+/// A test instance as the Luau side sees it.
+pub fn instance_to_lua(lua: &Lua, instance: &Instance) -> mlua::Result<Lv> {
     Ok(Lv::UserData(
         lua.create_userdata(TestInstance(instance.id))?,
     ))
 }
 
-pub(crate) fn instance_from_lua(v: &Lv) -> Result<Instance, LuauError> {
+/// The test instance behind a Luau value.
+pub fn instance_from_lua(v: &Lv) -> Result<Instance, LuauError> {
     match v {
         Lv::UserData(ud) => Ok(Instance {
             id: ud.borrow::<TestInstance>().map_err(err)?.0,

@@ -5,6 +5,9 @@
 //!   `NetCodec` type in the schema; when the schema declares a
 //!   `#[skyrocket::protocol]` module, also `<dir>/Remotes.luau` (the typed remote
 //!   API) and the runtime modules under `<dir>/Net/`;
+//!   with `--proto <file.proto>`, also (or, without `--out`, only) the
+//!   proto3 file of the schema for the Protobuf codec (package: the schema
+//!   file's stem);
 //! - `skyrocket check <schema.rs>` prints the encoded size bounds of every
 //!   type (bits and bytes);
 //! - `skyrocket sim <project-folder> [--clients N] [--seconds S] [--link P]
@@ -26,7 +29,8 @@ use skyrocket_schema::{Protocol, Schema, SchemaError, Sizes};
 use crate::{generate, GenOptions};
 
 const USAGE: &str = "usage:
-  skyrocket gen <schema.rs> --out <dir> [--name <Module>]
+  skyrocket gen <schema.rs> --out <dir> [--name <Module>] [--proto <file.proto>]
+  skyrocket gen <schema.rs> --proto <file.proto>
   skyrocket check <schema.rs>
   skyrocket sim <project-folder> [--clients N] [--seconds S] [--link PRESET] [--seed N]";
 
@@ -55,12 +59,14 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
     let mut file: Option<PathBuf> = None;
     let mut out_dir: Option<PathBuf> = None;
     let mut name = String::from("Codecs");
+    let mut proto: Option<PathBuf> = None;
     while let Some(a) = it.next() {
         match a.as_str() {
             "--out" | "-o" => {
                 out_dir = Some(it.next().ok_or_else(|| USAGE.to_owned())?.into());
             }
             "--name" => name = it.next().ok_or_else(|| USAGE.to_owned())?.clone(),
+            "--proto" => proto = Some(it.next().ok_or_else(|| USAGE.to_owned())?.into()),
             "-h" | "--help" => return Err(USAGE.to_owned()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
             s => {
@@ -73,6 +79,12 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
     let file = file.ok_or_else(|| USAGE.to_owned())?;
     match cmd.as_str() {
         "gen" => {
+            if let Some(proto) = &proto {
+                write_proto(out, &file, proto)?;
+                if out_dir.is_none() {
+                    return Ok(());
+                }
+            }
             let out_dir = out_dir.ok_or_else(|| USAGE.to_owned())?;
             let (schema, protocol, display) = load_with_protocol(&file)?;
             let mut taken = vec!["Schema", "Formats", "Crypto"];
@@ -127,6 +139,29 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
         }
         _ => Err(format!("unknown command {cmd}\n{USAGE}")),
     }
+}
+
+/// Writes the proto3 file of the schema in `file` to `proto`.
+fn write_proto(out: &mut dyn Write, file: &Path, proto: &Path) -> Result<(), String> {
+    let (schema, display) = load(file)?;
+    let errors = skyrocket_schema::validate(&schema);
+    if !errors.is_empty() {
+        return Err(render(&errors, &display));
+    }
+    let package = crate::proto::package_name(file);
+    let text = crate::proto::generate_proto(&schema, &package)
+        .map_err(|e| format!("{display}: error: {e}"))?;
+    if let Some(parent) = proto.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(proto, text).map_err(|e| format!("{}: {e}", proto.display()))?;
+    writeln!(
+        out,
+        "wrote {} (proto3, package {package}, {} types)",
+        proto.display(),
+        schema.types.len()
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn render(errors: &[SchemaError], file: &str) -> String {

@@ -58,6 +58,7 @@ pub mod hash;
 pub mod library;
 mod path;
 mod prelude;
+pub mod proto;
 pub mod protocol;
 pub mod types;
 

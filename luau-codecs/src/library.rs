@@ -20,6 +20,10 @@ pub const FORMAT_FILES: &[(&str, &str)] = &[
         "Formats/MsgPack.luau",
         include_str!("../runtime/Formats/MsgPack.luau"),
     ),
+    (
+        "Formats/Protobuf.luau",
+        include_str!("../runtime/Formats/Protobuf.luau"),
+    ),
 ];
 
 /// `Crypto/`: ChaCha20-Poly1305 (RFC 8439) and the replay-protected envelope.

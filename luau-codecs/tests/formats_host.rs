@@ -146,7 +146,7 @@ fn the_registry_has_the_bit_packed_default_and_takes_custom_codecs() {
             "#,
         )
         .expect("eval");
-    assert_eq!(names, "skyrocket,json,msgpack,upper");
+    assert_eq!(names, "skyrocket,json,msgpack,protobuf,upper");
     assert!(same);
     assert_eq!(decoded, "dash42");
     assert!(replaced);
@@ -175,4 +175,40 @@ fn the_json_and_msgpack_modules_run_in_the_host() {
     assert_eq!(json, r#"{"speed":42,"name":"dash","jump":true}"#);
     assert_eq!(msgpack, "83a573706565642aa46e616d65a464617368a46a756d70c3");
     assert_eq!(back, "dash");
+}
+
+#[test]
+fn the_registry_holds_protobuf_byte_identical_to_rust() {
+    use skyrocket::dynamic::Value;
+    use skyrocket_formats::{Codec, Protobuf};
+    let mut w = world();
+    let (hex, decoded): (String, String) = w
+        .eval(
+            Peer::Server,
+            r#"
+            local protobuf = Formats.new(Codecs, Schema).get("protobuf")
+            local b = protobuf.encode("Move", { speed = 42, name = "dash", jump = true })
+            local back = protobuf.decode("Move", b)
+            local hex = string.gsub(buffer.tostring(b), ".", function(c) return string.format("%02x", string.byte(c)) end)
+            return hex, back.name .. tostring(back.speed) .. tostring(back.jump)
+            "#,
+        )
+        .expect("eval");
+    let schema = skyrocket_schema::parse_file(SCHEMA).expect("schema");
+    let value = Value::Struct(vec![
+        Value::Int(42),
+        Value::String("dash".into()),
+        Value::Bool(true),
+    ]);
+    let rust = Protobuf
+        .encode(
+            &schema,
+            &skyrocket_schema::ir::Ty::Named("Move".into()),
+            &value,
+        )
+        .expect("encode");
+    let rust_hex: String = rust.bytes.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, rust_hex);
+    assert_eq!(rust_hex, "082a1204646173681801");
+    assert_eq!(decoded, "dash42true");
 }
