@@ -229,18 +229,7 @@ impl<'a> Dec<'a> {
     fn extract(&mut self, w: u32) -> String {
         debug_assert!((1..=32).contains(&w));
         let w = w as u64;
-        let start = match self.win {
-            Some(s) if self.qoff < s + 32 => s,
-            Some(s) => {
-                let next = s + (self.qoff - s) / 32 * 32;
-                self.open_window(next, false);
-                next
-            }
-            None => {
-                self.open_window(self.qoff, true);
-                self.qoff
-            }
-        };
+        let start = self.window();
         let off = self.qoff - start;
         self.qoff += w;
         let ext = |off: u64, w: u64| {
@@ -260,6 +249,30 @@ impl<'a> Dec<'a> {
         format!("{lo} + {} * {}", ext(0, w - lo_w), 1u64 << lo_w)
     }
 
+    /// A boolean expression of the next bit (one `bit32.btest`), unchecked.
+    fn extract_bool(&mut self) -> String {
+        let start = self.window();
+        let off = self.qoff - start;
+        self.qoff += 1;
+        format!("bit32.btest(wx, {})", 1u64 << off)
+    }
+
+    /// The start of the window holding the next bit (opened if needed).
+    fn window(&mut self) -> u64 {
+        match self.win {
+            Some(s) if self.qoff < s + 32 => s,
+            Some(s) => {
+                let next = s + (self.qoff - s) / 32 * 32;
+                self.open_window(next, false);
+                next
+            }
+            None => {
+                self.open_window(self.qoff, true);
+                self.qoff
+            }
+        }
+    }
+
     /// Like [`Dec::extract`], bound to a fresh local (the window may move
     /// before a later use).
     fn extract_local(&mut self, w: u32) -> String {
@@ -274,7 +287,7 @@ impl<'a> Dec<'a> {
     fn check_bits(&mut self, start: u64, path: &Path) {
         let f = Self::fail_stmt("UnexpectedEnd", path, &self.p(), &self.q_at(start));
         self.pending.push((self.p(), self.qoff, f));
-        if self.pending.len() >= 8 {
+        if self.pending.len() >= 32 {
             self.flush_bits();
         }
     }
@@ -571,9 +584,11 @@ impl<'a> Dec<'a> {
         match ty {
             Ty::Unit => "true".into(),
             Ty::Bool => {
-                let v = self.bits(1, path);
+                let start = self.qoff;
+                let e = self.extract_bool();
                 let r = self.fresh("v");
-                self.w.line(format!("local {r} = {v} ~= 0"));
+                self.w.line(format!("local {r} = {e}"));
+                self.check_bits(start, path);
                 r
             }
             Ty::Int(it, ie) => self.int(*it, ie, path),

@@ -40,6 +40,9 @@ struct Bits {
     /// `false`: `expr` may be a non-integer in `[0, 2^w)`, to be truncated
     /// by the `bit32` operation that places it in its word.
     integral: bool,
+    /// A bool field: `expr` is the Luau value, placed as `if expr then
+    /// <its bit> else 0` (no 0/1 local, no shift).
+    boolean: bool,
 }
 
 /// `2^-32`, exactly (the shortest literal that reads back as it).
@@ -194,6 +197,7 @@ impl<'a> Enc<'a> {
             expr: expr.to_owned(),
             w,
             integral,
+            boolean: false,
         });
         self.group_bits += w as u64;
     }
@@ -220,7 +224,9 @@ impl<'a> Enc<'a> {
         for f in &group {
             let k = (off / 32) as usize;
             let s = off % 32;
-            if s == 0 {
+            if f.boolean {
+                words[k].push(format!("(if {} then {} else 0)", f.expr, 1u64 << s));
+            } else if s == 0 {
                 words[k].push(f.expr.clone());
                 bare[k] = Some(f);
             } else {
@@ -416,22 +422,21 @@ impl<'a> Enc<'a> {
                     format!("({v} - {})", neg(&lua_number(q.min)))
                 };
                 let w = q.bits();
+                // `math.max(0, y)` is 0 for NaN (the first argument wins
+                // unless the second is greater, in the VM and in native
+                // code alike), so one branch-free clamp covers NaN too.
+                let top = lua_number(top);
                 if w < 32 && !matches!(w, 0 | 8 | 16) {
                     // Bit section: the word's `bit32` operation truncates,
-                    // and for the clamped value (`0 <= y < top + 1`)
+                    // and for the clamped value (`0 <= y <= top`)
                     // truncation is `floor`: no `math.floor` needed.
-                    self.w.line(format!("local {l} = {off} {scale} + 0.5"));
                     self.w.line(format!(
-                        "if {l} >= {t} then {l} = {t} elseif not ({l} >= 0) then {l} = 0 end",
-                        t = lua_number(top)
+                        "local {l} = math.min(math.max(0, {off} {scale} + 0.5), {top})"
                     ));
                     self.bits_of(&l, w, false);
                 } else {
-                    self.w
-                        .line(format!("local {l} = math.floor({off} {scale} + 0.5)"));
                     self.w.line(format!(
-                        "if {l} ~= {l} or {l} <= 0 then {l} = 0 elseif {l} >= {t} then {l} = {t} end",
-                        t = lua_number(top)
+                        "local {l} = math.min(math.max(0, math.floor({off} {scale} + 0.5)), {top})"
                     ));
                     self.sized(&l, w);
                 }
@@ -573,9 +578,14 @@ impl<'a> Enc<'a> {
             Ty::Unit => {}
             Ty::Bool => {
                 let x = self.bind(expr, "x");
-                let bit = self.fresh("t");
-                self.w.line(format!("local {bit} = if {x} then 1 else 0"));
-                self.bits(&bit, 1);
+                self.chunk().bits += 1;
+                self.group.push(Bits {
+                    expr: x,
+                    w: 1,
+                    integral: true,
+                    boolean: true,
+                });
+                self.group_bits += 1;
             }
             Ty::Int(it, ie) => self.int(*it, ie, expr, path),
             Ty::Float(ft, fe) => self.float(*ft, fe, expr),
