@@ -442,7 +442,13 @@ impl<'a> Dec<'a> {
                     ));
                 }
                 let v = self.fresh("f");
-                let e = format!("{} + {l} * {}", lua_number(q.min), neg(&lua_number(q.step)));
+                let scaled = format!("{l} * {}", neg(&lua_number(q.step)));
+                // `+0 + y` is `y` for `y = l * step >= +0` (not for `-0 + 0`).
+                let e = if q.min == 0.0 && q.min.is_sign_positive() {
+                    scaled
+                } else {
+                    format!("{} + {scaled}", lua_number(q.min))
+                };
                 match ft {
                     FloatTy::F32 => self
                         .w
