@@ -3,9 +3,9 @@
 //! A decoder takes `(b, p, q, E)`: the buffer, the byte-section cursor (an
 //! absolute offset), the number of bit-section bits read, and the absolute
 //! end of the message; it returns `(value, p, q)`. Bit fields are extracted
-//! from a 32-bit window (`wx`, shift `ws`) read once per 25 bits with one
-//! `buffer.readu32` + `bit32.byteswap`; byte fields are read at static
-//! offsets from `p`. Every read checks the cursors as the spec requires
+//! at constant positions from 32-bit windows (`wx`) read once per 32 bits of
+//! a run (see [`Dec::extract`]); byte fields are read at static offsets
+//! from `p`. Every read checks the cursors as the spec requires
 //! (`lim` is the first byte of the bit section touched so far), and values
 //! are checked before any allocation. Records are built with one table
 //! constructor.
@@ -199,30 +199,77 @@ impl<'a> Dec<'a> {
         at
     }
 
-    /// An expression extracting the next `w` (<= 25) bits, unchecked.
-    fn extract(&mut self, w: u32) -> String {
-        let fits = matches!(self.win, Some(start) if self.qoff + w as u64 <= start + 25);
-        if !fits {
-            let q = self.q_at(self.qoff);
-            self.w.line(format!("wa = E - 4 - bit32.rshift({q}, 3)"));
-            self.w.line(
-                "wx = bit32.byteswap(if wa >= 0 then buffer.readu32(b, wa) else rwin(b, wa))",
-            );
-            self.w.line(format!("ws = bit32.band({q}, 7)"));
-            self.win = Some(self.qoff);
-            self.used_window = true;
+    /// Reads the window of run bits `start..start + 32` into `wx`, shifted
+    /// so that they sit at bits 0..32 of its integer part: the 5 bytes
+    /// holding them form an exact 40-bit integer, scaled by `ws` =
+    /// `2^-(bit offset within the first byte)`; `bit32` truncates. Windows
+    /// of one run lie 32 bits apart, so they share `ws` (`first`: compute
+    /// it). Variable shifts are slow in native code; this has none.
+    fn open_window(&mut self, start: u64, first: bool) {
+        let q = self.q_at(start);
+        match self.win {
+            Some(prev) if !first => {
+                self.w.line(format!("wa -= {}", (start - prev) / 8));
+            }
+            _ => {
+                self.w.line(format!("wa = E - 5 - bit32.rshift({q}, 3)"));
+                self.w.line(format!("ws = WSCALE[bit32.band({q}, 7) + 1]"));
+            }
         }
-        let off = self.qoff - self.win.expect("window");
-        self.qoff += w as u64;
-        let s = if off == 0 {
-            "ws".to_owned()
-        } else {
-            format!("ws + {off}")
+        self.w.line(
+            "wx = (if wa >= 0 then bit32.byteswap(buffer.readu32(b, wa + 1)) + buffer.readu8(b, wa) * 4294967296 else rwin5(b, wa)) * ws",
+        );
+        self.win = Some(start);
+        self.used_window = true;
+    }
+
+    /// An expression of the next `w` (<= 32) bits, unchecked. The run's
+    /// windows start at static offsets, so every extraction has constant
+    /// positions; a field crossing two windows is joined from both.
+    fn extract(&mut self, w: u32) -> String {
+        debug_assert!((1..=32).contains(&w));
+        let w = w as u64;
+        let start = self.window();
+        let off = self.qoff - start;
+        self.qoff += w;
+        let ext = |off: u64, w: u64| {
+            if w == 1 {
+                format!("bit32.extract(wx, {off})")
+            } else {
+                format!("bit32.extract(wx, {off}, {w})")
+            }
         };
-        if w == 1 {
-            format!("bit32.extract(wx, {s})")
-        } else {
-            format!("bit32.extract(wx, {s}, {w})")
+        if off + w <= 32 {
+            return ext(off, w);
+        }
+        let lo_w = 32 - off;
+        let lo = self.fresh("lo");
+        self.w.line(format!("local {lo} = {}", ext(off, lo_w)));
+        self.open_window(start + 32, false);
+        format!("{lo} + {} * {}", ext(0, w - lo_w), 1u64 << lo_w)
+    }
+
+    /// A boolean expression of the next bit (one `bit32.btest`), unchecked.
+    fn extract_bool(&mut self) -> String {
+        let start = self.window();
+        let off = self.qoff - start;
+        self.qoff += 1;
+        format!("bit32.btest(wx, {})", 1u64 << off)
+    }
+
+    /// The start of the window holding the next bit (opened if needed).
+    fn window(&mut self) -> u64 {
+        match self.win {
+            Some(s) if self.qoff < s + 32 => s,
+            Some(s) => {
+                let next = s + (self.qoff - s) / 32 * 32;
+                self.open_window(next, false);
+                next
+            }
+            None => {
+                self.open_window(self.qoff, true);
+                self.qoff
+            }
         }
     }
 
@@ -240,7 +287,7 @@ impl<'a> Dec<'a> {
     fn check_bits(&mut self, start: u64, path: &Path) {
         let f = Self::fail_stmt("UnexpectedEnd", path, &self.p(), &self.q_at(start));
         self.pending.push((self.p(), self.qoff, f));
-        if self.pending.len() >= 8 {
+        if self.pending.len() >= 32 {
             self.flush_bits();
         }
     }
@@ -253,31 +300,13 @@ impl<'a> Dec<'a> {
             return v;
         }
         let start = self.qoff;
-        let mut parts = vec![];
-        let mut left = w;
-        let mut shift = 0u32;
-        while left > 0 {
-            let take = left.min(if left > 25 { 16 } else { 25 });
-            let e = if take == w {
-                self.extract(take)
-            } else {
-                self.extract_local(take)
-            };
-            parts.push((e, shift));
-            shift += take;
-            left -= take;
-        }
-        let expr: Vec<String> = parts
-            .iter()
-            .map(|(e, s)| {
-                if *s == 0 {
-                    e.clone()
-                } else {
-                    format!("{e} * {}", 1u64 << s)
-                }
-            })
-            .collect();
-        self.w.line(format!("local {v} = {}", expr.join(" + ")));
+        let expr = if w <= 32 {
+            self.extract(w)
+        } else {
+            let lo = self.extract_local(32);
+            format!("{lo} + {} * 4294967296", self.extract(w - 32))
+        };
+        self.w.line(format!("local {v} = {expr}"));
         self.check_bits(start, path);
         v
     }
@@ -413,7 +442,13 @@ impl<'a> Dec<'a> {
                     ));
                 }
                 let v = self.fresh("f");
-                let e = format!("{} + {l} * {}", lua_number(q.min), neg(&lua_number(q.step)));
+                let scaled = format!("{l} * {}", neg(&lua_number(q.step)));
+                // `+0 + y` is `y` for `y = l * step >= +0` (not for `-0 + 0`).
+                let e = if q.min == 0.0 && q.min.is_sign_positive() {
+                    scaled
+                } else {
+                    format!("{} + {scaled}", lua_number(q.min))
+                };
                 match ft {
                     FloatTy::F32 => self
                         .w
@@ -555,9 +590,11 @@ impl<'a> Dec<'a> {
         match ty {
             Ty::Unit => "true".into(),
             Ty::Bool => {
-                let v = self.bits(1, path);
+                let start = self.qoff;
+                let e = self.extract_bool();
                 let r = self.fresh("v");
-                self.w.line(format!("local {r} = {v} ~= 0"));
+                self.w.line(format!("local {r} = {e}"));
+                self.check_bits(start, path);
                 r
             }
             Ty::Int(it, ie) => self.int(*it, ie, path),

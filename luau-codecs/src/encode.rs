@@ -5,8 +5,8 @@
 //! 31 pending bit-section bits and their count) and `bp` (start of the
 //! flushed bit-section words, which grow backward from the end of `b`).
 //! Straight-line runs of fields form *chunks*: one capacity check per chunk,
-//! byte writes at static offsets from `p`, and consecutive bit fields OR-ed
-//! into one value pushed into `acc` with a single overflow check.
+//! byte writes at static offsets from `p`, and the chunk's bit fields packed
+//! at static offsets into 32-bit words (see [`Enc::flush_group`]).
 
 use skyrocket_schema::{
     bits_for_count, length_bits, FloatEncoding, FloatTy, IntEncoding, IntTy, RobloxTy, Schema, Ty,
@@ -33,6 +33,32 @@ pub fn enc_fn(name: &str, large: bool) -> String {
     }
 }
 
+/// A queued bit-section field.
+struct Bits {
+    expr: String,
+    w: u32,
+    /// `false`: `expr` may be a non-integer in `[0, 2^w)`, to be truncated
+    /// by the `bit32` operation that places it in its word.
+    integral: bool,
+    /// A bool field: `expr` is the Luau value, placed as `if expr then
+    /// <its bit> else 0` (no 0/1 local, no shift).
+    boolean: bool,
+}
+
+/// `2^-32`, exactly (the shortest literal that reads back as it).
+const INV_2_32: &str = "2.3283064365386963e-10";
+
+/// `parts` (non-overlapping bit fields of one word) OR-ed as a balanced tree
+/// of two-argument `bit32.bor` calls: native code inlines those, not calls
+/// with more arguments.
+fn bor_tree(parts: &[String]) -> String {
+    if parts.len() == 1 {
+        return parts[0].clone();
+    }
+    let (l, r) = parts.split_at(parts.len() / 2);
+    format!("bit32.bor({}, {})", bor_tree(l), bor_tree(r))
+}
+
 struct Chunk {
     at: Placeholder,
     bytes: u64,
@@ -47,8 +73,8 @@ pub struct Enc<'a> {
     tmp: usize,
     chunk: Option<Chunk>,
     pend: u64,
-    group: Vec<(String, u32)>,
-    group_bits: u32,
+    group: Vec<Bits>,
+    group_bits: u64,
     root: String,
     large: bool,
     inline: std::collections::HashSet<String>,
@@ -153,21 +179,37 @@ impl<'a> Enc<'a> {
         at
     }
 
-    /// Queues `w` (<= 32) bits held by `expr` (a side-effect-free expression).
+    /// Queues `w` (<= 32) bits held by `expr` (a side-effect-free
+    /// expression of an integer in `0..2^w`, unchanged until the chunk ends).
     fn bits(&mut self, expr: &str, w: u32) {
+        self.bits_of(expr, w, true);
+    }
+
+    /// [`Enc::bits`] for an `expr` that may also be a non-integer below
+    /// `2^w` (`integral = false`), meaning its integer part.
+    fn bits_of(&mut self, expr: &str, w: u32, integral: bool) {
         if w == 0 {
             return;
         }
         debug_assert!(w <= 32);
         self.chunk().bits += w as u64;
-        if self.group_bits + w > 32 {
-            self.flush_group();
-        }
-        self.group.push((expr.to_owned(), w));
-        self.group_bits += w;
+        self.group.push(Bits {
+            expr: expr.to_owned(),
+            w,
+            integral,
+            boolean: false,
+        });
+        self.group_bits += w as u64;
     }
 
-    /// Pushes the queued bit fields into the accumulator.
+    /// Pushes the queued bit fields into the bit section. Their offsets
+    /// within the run are static, so the run is cut into 32-bit words at
+    /// generation time (constant shifts only); only the run's start `na`
+    /// is dynamic. A word is placed with exact double arithmetic:
+    /// `t = word * 2^na` (< 2^63, exact), its low 32 bits complete the
+    /// pending `acc` (< 2^na) into a whole word, its high bits are the next
+    /// `acc`. Full words need no overflow test; only the last partial word
+    /// has one.
     fn flush_group(&mut self) {
         if self.group.is_empty() {
             return;
@@ -175,24 +217,64 @@ impl<'a> Enc<'a> {
         let group = std::mem::take(&mut self.group);
         let total = self.group_bits;
         self.group_bits = 0;
-        let mut parts = vec![];
-        let mut shift = 0;
-        for (e, w) in &group {
-            if shift == 0 {
-                parts.push(e.clone());
+        let nwords = total.div_ceil(32) as usize;
+        let mut words: Vec<Vec<String>> = vec![vec![]; nwords];
+        let mut bare: Vec<Option<&Bits>> = vec![None; nwords];
+        let mut off = 0u64;
+        for f in &group {
+            let k = (off / 32) as usize;
+            let s = off % 32;
+            if f.boolean {
+                words[k].push(format!("(if {} then {} else 0)", f.expr, 1u64 << s));
+            } else if s == 0 {
+                words[k].push(f.expr.clone());
+                bare[k] = Some(f);
             } else {
-                parts.push(format!("bit32.lshift({e}, {shift})"));
+                words[k].push(format!("bit32.lshift({}, {s})", f.expr));
             }
-            shift += w;
+            if s + f.w as u64 > 32 {
+                words[k + 1].push(format!("bit32.rshift({}, {})", f.expr, 32 - s));
+            }
+            off += f.w as u64;
         }
-        let g = self.fresh("g");
-        if parts.len() == 1 {
-            self.w.line(format!("local {g} = {}", parts[0]));
-        } else {
-            self.w
-                .line(format!("local {g} = bit32.bor({})", parts.join(", ")));
+        self.w.open("do");
+        self.w.line("local pw = POW2[na + 1]");
+        let mut h_declared = false;
+        for (k, parts) in words.iter().enumerate() {
+            let mut word = bor_tree(parts);
+            if parts.len() == 1 && bare[k].is_some_and(|f| !f.integral) {
+                word = format!("bit32.bor({word}, 0)");
+            }
+            let decl = if k == 0 { "local " } else { "" };
+            self.w.line(format!("{decl}t = {word} * pw"));
+            let bits = (total - 32 * k as u64).min(32);
+            if bits == 32 {
+                let decl = if h_declared { "" } else { "local " };
+                h_declared = true;
+                self.w.line(format!("{decl}h = math.floor(t * {INV_2_32})"));
+                self.emit_word("acc + (t - h * 4294967296)");
+                self.w.line("acc = h");
+            } else {
+                self.w.line(format!("na += {bits}"));
+                self.w.open("if na >= 32 then");
+                let decl = if h_declared { "" } else { "local " };
+                self.w.line(format!("{decl}h = math.floor(t * {INV_2_32})"));
+                self.emit_word("acc + (t - h * 4294967296)");
+                self.w.line("acc = h");
+                self.w.line("na -= 32");
+                self.w.reopen("else");
+                self.w.line("acc += t");
+                self.w.close("end");
+            }
         }
-        self.push_acc(&g, total);
+        self.w.close("end");
+    }
+
+    /// Writes one finished bit-section word (a `u32` expression).
+    fn emit_word(&mut self, word: &str) {
+        self.w.line("bp -= 4");
+        self.w
+            .line(format!("buffer.writeu32(b, bp, bit32.byteswap({word}))"));
     }
 
     /// The accumulator push of `w` bits held in local `x`.
@@ -339,13 +421,25 @@ impl<'a> Enc<'a> {
                 } else {
                     format!("({v} - {})", neg(&lua_number(q.min)))
                 };
-                self.w
-                    .line(format!("local {l} = math.floor({off} {scale} + 0.5)"));
-                self.w.line(format!(
-                    "if {l} ~= {l} or {l} <= 0 then {l} = 0 elseif {l} >= {t} then {l} = {t} end",
-                    t = lua_number(top)
-                ));
-                self.sized(&l, q.bits());
+                let w = q.bits();
+                // `math.max(0, y)` is 0 for NaN (the first argument wins
+                // unless the second is greater, in the VM and in native
+                // code alike), so one branch-free clamp covers NaN too.
+                let top = lua_number(top);
+                if w < 32 && !matches!(w, 0 | 8 | 16) {
+                    // Bit section: the word's `bit32` operation truncates,
+                    // and for the clamped value (`0 <= y <= top`)
+                    // truncation is `floor`: no `math.floor` needed.
+                    self.w.line(format!(
+                        "local {l} = math.min(math.max(0, {off} {scale} + 0.5), {top})"
+                    ));
+                    self.bits_of(&l, w, false);
+                } else {
+                    self.w.line(format!(
+                        "local {l} = math.min(math.max(0, math.floor({off} {scale} + 0.5)), {top})"
+                    ));
+                    self.sized(&l, w);
+                }
             }
         }
     }
@@ -484,9 +578,14 @@ impl<'a> Enc<'a> {
             Ty::Unit => {}
             Ty::Bool => {
                 let x = self.bind(expr, "x");
-                let bit = self.fresh("t");
-                self.w.line(format!("local {bit} = if {x} then 1 else 0"));
-                self.bits(&bit, 1);
+                self.chunk().bits += 1;
+                self.group.push(Bits {
+                    expr: x,
+                    w: 1,
+                    integral: true,
+                    boolean: true,
+                });
+                self.group_bits += 1;
             }
             Ty::Int(it, ie) => self.int(*it, ie, expr, path),
             Ty::Float(ft, fe) => self.float(*ft, fe, expr),
