@@ -38,7 +38,11 @@ impl LuauFormats {
     }
 
     /// Loads `Schema.luau` for `schema` and the named format modules.
-    pub fn load_modules(schema: &Schema, modules: &[&str], native: bool) -> Result<Self, LuauError> {
+    pub fn load_modules(
+        schema: &Schema,
+        modules: &[&str],
+        native: bool,
+    ) -> Result<Self, LuauError> {
         let lua = skyrocket_sim::new_sandboxed_vm_with(native).map_err(err)?;
         let descriptor = skyrocket_luau::descriptor::generate_descriptor(
             schema,
