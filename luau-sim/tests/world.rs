@@ -1131,3 +1131,42 @@ fn prelude_errors_point_at_the_calling_line() {
          Test:15: Attempt to set parent of Folder to Folder would result in circular reference"
     );
 }
+
+/// A large burst of deferred events, then small rounds reusing the grown
+/// queue tables (cleared only up to their used length): every handler call
+/// runs exactly once.
+#[test]
+fn deferred_queue_after_a_burst_runs_each_handler_once() {
+    let mut w = world();
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        local ev = Instance.new("BindableEvent")
+        calls = {}
+        ev.Event:Connect(function(n)
+            calls[n] = (calls[n] or 0) + 1
+        end)
+        for i = 1, 500 do
+            ev:Fire(i)
+        end
+        local frame = 0
+        game:GetService("RunService").Heartbeat:Connect(function()
+            frame += 1
+            if frame <= 3 then
+                ev:Fire(1000 + frame)
+            end
+        end)
+        "#,
+    );
+    w.run_for(0.1).expect("run");
+    assert_no_errors(&w);
+    let (count, total, extra): (f64, f64, f64) = eval(
+        &mut w,
+        Peer::Server,
+        r#"local count, total = 0, 0
+        for _, c in calls do count += 1; total += c end
+        return count, total, (calls[1001] or 0) + (calls[1002] or 0) + (calls[1003] or 0)"#,
+    );
+    assert_eq!((count, total, extra), (503.0, 503.0, 3.0));
+}
