@@ -204,6 +204,22 @@ fn module_source(source: &str) -> String {
     out
 }
 
+/// Marks the global table "safe" before the host prelude loads, so that
+/// Luau resolves the prelude's global imports (`select`, `error`,
+/// `table.clear`, ...) once at load time instead of looking them up on every
+/// execution (`luaV_getimport`). The prelude reads only builtins that
+/// [`Lua::sandbox`] freezes right after it runs, never a global it installs
+/// itself, so the resolved values are the ones a lookup would find.
+fn mark_globals_safe(lua: &Lua) -> Result<()> {
+    // SAFETY: only flips the `safeenv` flag of the state's global table;
+    // nothing is pushed or popped.
+    unsafe {
+        lua.exec_raw::<()>((), |state| {
+            mlua::ffi::lua_setsafeenv(state, mlua::ffi::LUA_GLOBALSINDEX, 1);
+        })
+    }
+}
+
 impl Vm {
     pub fn new(o: VmOptions) -> Result<Vm> {
         let lua = Lua::new();
@@ -396,6 +412,7 @@ impl Vm {
         )?;
         hostfns.set("unixEpoch", o.unix_epoch)?;
 
+        mark_globals_safe(&lua)?;
         let (h, g): (Table, Table) = lua
             .load(prelude_bytecode()?)
             .set_name("=SkyrocketHost")

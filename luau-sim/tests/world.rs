@@ -971,3 +971,202 @@ fn math_random_and_random_follow_world_seed() {
     assert_eq!(draw(5), draw(5));
     assert_ne!(draw(5), draw(6));
 }
+
+#[test]
+fn run_service_connections_change_mid_frame() {
+    let mut w = world();
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        local RS = game:GetService("RunService")
+        log = {}
+        local frame = 0
+        local post
+        RS.PreSimulation:Connect(function()
+            frame += 1
+            if frame == 2 then
+                -- Connected during PreSimulation: PostSimulation fires later
+                -- in this same frame.
+                post = RS.PostSimulation:Connect(function()
+                    table.insert(log, "post" .. frame)
+                end)
+            elseif frame == 4 then
+                post:Disconnect()
+            end
+        end)
+        task.spawn(function()
+            for _ = 1, 3 do
+                RS.Heartbeat:Wait()
+                table.insert(log, "wait" .. frame)
+            end
+        end)
+        RS.Heartbeat:Once(function()
+            table.insert(log, "once" .. frame)
+        end)
+        "#,
+    );
+    w.run_for(6.0 / 60.0).expect("run");
+    assert_no_errors(&w);
+    let log: String = eval(&mut w, Peer::Server, "return table.concat(log, ' ')");
+    // Connections run before waiters, as fired.
+    assert_eq!(log, "once1 wait1 post2 wait2 post3 wait3");
+}
+
+#[test]
+fn remote_events_follow_connect_and_destroy() {
+    let mut w = world();
+    let uid = w.add_player("A").expect("join");
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        got = {}
+        local function make(tag)
+            local ev = Instance.new("RemoteEvent")
+            ev.Name = "Ev"
+            ev.Parent = game.ReplicatedStorage
+            ev.OnServerEvent:Connect(function(_, n)
+                table.insert(got, tag .. n)
+            end)
+            return ev
+        end
+        make("a")
+        game.ReplicatedStorage.ChildRemoved:Connect(function()
+            make("b")
+        end)
+        "#,
+    );
+    w.step().expect("step");
+    run(
+        &mut w,
+        Peer::Client(uid),
+        r#"
+        seen = {}
+        game.ReplicatedStorage:WaitForChild("Ev"):FireServer(1)
+        "#,
+    );
+    // Delivered before the client connects: nobody sees it.
+    run(
+        &mut w,
+        Peer::Server,
+        "game.ReplicatedStorage.Ev:FireAllClients(1)",
+    );
+    w.run_for(0.05).expect("run");
+    // A handler connected after events already arrived sees later ones.
+    run(
+        &mut w,
+        Peer::Client(uid),
+        r#"game.ReplicatedStorage.Ev.OnClientEvent:Connect(function(n)
+            table.insert(seen, "a" .. n)
+        end)"#,
+    );
+    run(
+        &mut w,
+        Peer::Server,
+        "game.ReplicatedStorage.Ev:FireAllClients(2)",
+    );
+    w.run_for(0.05).expect("run");
+    run(&mut w, Peer::Server, "game.ReplicatedStorage.Ev:Destroy()");
+    w.run_for(0.05).expect("run");
+    // The replacement remote (new id, same name) is a different remote on
+    // both sides.
+    run(
+        &mut w,
+        Peer::Client(uid),
+        r#"
+        local ev = game.ReplicatedStorage:WaitForChild("Ev")
+        ev.OnClientEvent:Connect(function(n)
+            table.insert(seen, "b" .. n)
+        end)
+        ev:FireServer(3)
+        "#,
+    );
+    w.run_for(0.05).expect("run");
+    run(
+        &mut w,
+        Peer::Server,
+        "game.ReplicatedStorage.Ev:FireAllClients(4)",
+    );
+    w.run_for(0.05).expect("run");
+    assert_no_errors(&w);
+    let got: String = eval(&mut w, Peer::Server, "return table.concat(got, ' ')");
+    assert_eq!(got, "a1 b3");
+    let seen: String = eval(&mut w, Peer::Client(uid), "return table.concat(seen, ' ')");
+    assert_eq!(seen, "a2 b4");
+}
+
+/// Host prelude errors raised with a level name the script's line; this
+/// would break if the prelude were compiled with inlining (`-O2`).
+#[test]
+fn prelude_errors_point_at_the_calling_line() {
+    let mut w = world();
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        msgs = {}
+        local function try(f)
+            local _, e = pcall(f)
+            table.insert(msgs, e)
+        end
+        try(function()
+            workspace.ChildAdded.Connect(nil, print)
+        end)
+        try(function()
+            task.spawn(5)
+        end)
+        try(function()
+            local f = Instance.new("Folder")
+            f.Parent = f
+        end)
+        "#,
+    );
+    assert_no_errors(&w);
+    let msgs: String = eval(&mut w, Peer::Server, "return table.concat(msgs, '\\n')");
+    assert_eq!(
+        msgs,
+        "Test:8: Expected ':' not '.' calling member function Connect\n\
+         Test:11: invalid argument #1 (function or thread expected, got number)\n\
+         Test:15: Attempt to set parent of Folder to Folder would result in circular reference"
+    );
+}
+
+/// A large burst of deferred events, then small rounds reusing the grown
+/// queue tables (cleared only up to their used length): every handler call
+/// runs exactly once.
+#[test]
+fn deferred_queue_after_a_burst_runs_each_handler_once() {
+    let mut w = world();
+    run(
+        &mut w,
+        Peer::Server,
+        r#"
+        local ev = Instance.new("BindableEvent")
+        calls = {}
+        ev.Event:Connect(function(n)
+            calls[n] = (calls[n] or 0) + 1
+        end)
+        for i = 1, 500 do
+            ev:Fire(i)
+        end
+        local frame = 0
+        game:GetService("RunService").Heartbeat:Connect(function()
+            frame += 1
+            if frame <= 3 then
+                ev:Fire(1000 + frame)
+            end
+        end)
+        "#,
+    );
+    w.run_for(0.1).expect("run");
+    assert_no_errors(&w);
+    let (count, total, extra): (f64, f64, f64) = eval(
+        &mut w,
+        Peer::Server,
+        r#"local count, total = 0, 0
+        for _, c in calls do count += 1; total += c end
+        return count, total, (calls[1001] or 0) + (calls[1002] or 0) + (calls[1003] or 0)"#,
+    );
+    assert_eq!((count, total, extra), (503.0, 503.0, 3.0));
+}
