@@ -193,7 +193,10 @@ quickcheck! {
                 // Whatever decodes re-encodes to bytes that decode to it again.
                 let again = encode_typed(codec, &back).expect("re-encodes");
                 let twice: Player = decode_typed(codec, &again.bytes, &[]).expect("decodes");
-                if twice != back {
+                // Compared by canonical bytes: an edited float can be NaN, which
+                // is never equal to itself.
+                let third = encode_typed(codec, &twice).expect("re-encodes");
+                if third.bytes != again.bytes {
                     return TestResult::failed();
                 }
             }
