@@ -1,6 +1,6 @@
 //! `#[skyrocket::protocol]`: the protocol module of a schema.rs stays plain
 //! Rust. The attribute removes the `#[event(...)]` and `#[function(...)]`
-//! declarations (which `skyrocket gen` reads from the source) so the module
+//! declarations and `#[channel(...)]` defaults (which `skyrocket gen` reads from the source) so the module
 //! compiles, and checks that it is an inline module.
 
 use proc_macro2::TokenStream;
@@ -11,7 +11,9 @@ use syn::{Attribute, ItemMod};
 struct StripDeclarations;
 
 fn is_declaration(attr: &Attribute) -> bool {
-    attr.path().is_ident("event") || attr.path().is_ident("function")
+    attr.path().is_ident("event")
+        || attr.path().is_ident("function")
+        || attr.path().is_ident("channel")
 }
 
 impl VisitMut for StripDeclarations {
