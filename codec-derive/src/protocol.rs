@@ -51,3 +51,28 @@ pub fn expand(item: TokenStream) -> TokenStream {
     StripDeclarations.visit_item_mod_mut(&mut module);
     quote!(#module)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_declarations_and_channel_defaults() {
+        let out = expand(quote! {
+            pub mod net {
+                #[event(to_server, codec = "json", compress = 64)]
+                pub type A = u8;
+                #[channel(codec = "msgpack", compress)]
+                pub mod admin {
+                    #[function(to_server)]
+                    pub type B = fn(u8) -> u8;
+                }
+            }
+        })
+        .to_string();
+        for gone in ["event", "function", "channel", "codec", "compress"] {
+            assert!(!out.contains(gone), "`{gone}` left in {out}");
+        }
+        assert!(out.contains("pub mod admin"), "{out}");
+    }
+}
