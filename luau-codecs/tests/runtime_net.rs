@@ -1096,6 +1096,8 @@ pub mod net {
     pub type PackedDown = Note;
     #[event(to_server, codec = "json", compress = 64)]
     pub type Logged = Note;
+    #[event(to_client, compress = 0)]
+    pub type Squeezed = Note;
     #[function(to_server, codec = "msgpack")]
     pub type Lookup = fn(Query) -> Note;
     #[channel(codec = "msgpack", compress = 16)]
@@ -1133,6 +1135,7 @@ fn json_protobuf_and_msgpack_remotes_deliver_typed_values_both_ways() {
         Api.JsonDown.connect(note("json"))
         Api.PackedDown.connect(note("proto"))
         Api.Admin.Dump.connect(note("dump"))
+        Api.Squeezed.connect(note("bits"))
         Api.Admin.Ask.onInvoke(function(q) return { text = string.rep("z", q.id), n = 9 } end)
         Api.JsonUp.fire({ text = "héllo \"json\"", n = 1 })
         Api.PackedUp.fire({ text = string.rep("abc", 1000), n = 2 })
@@ -1152,6 +1155,7 @@ fn json_protobuf_and_msgpack_remotes_deliver_typed_values_both_ways() {
         Api.JsonDown.fire(alice, {{ text = "down", n = 3 }})
         Api.PackedDown.fire(alice, {{ text = string.rep("xy", 1500), n = 4 }})
         Api.Admin.Dump.fire(alice, {{ text = string.rep("d", 3000), n = 5 }})
+        Api.Squeezed.fire(alice, {{ text = string.rep("s", 3000), n = 6 }})
         task.spawn(function()
             local v, err = Api.Admin.Ask.invoke(alice, {{ id = 500 }})
             asked = if v then #v.text .. "/" .. v.n else err
@@ -1163,8 +1167,16 @@ fn json_protobuf_and_msgpack_remotes_deliver_typed_values_both_ways() {
     assert_no_errors(&w);
     let server: String = eval(&mut w, Peer::Server, "return table.concat(got, ',')");
     assert_eq!(server, "json:héll:13:1,proto:abcab:3000:2");
-    let client: String = eval(&mut w, Peer::Client(a), "return table.concat(got, ',')");
-    assert_eq!(client, "json:down:4:3,proto:xyxyx:3000:4,dump:ddddd:3000:5");
+    // Unreliable (Dump) and reliable messages are not ordered between them.
+    let client: String = eval(
+        &mut w,
+        Peer::Client(a),
+        "table.sort(got) return table.concat(got, ',')",
+    );
+    assert_eq!(
+        client,
+        "bits:sssss:3000:6,dump:ddddd:3000:5,json:down:4:3,proto:xyxyx:3000:4"
+    );
     assert_eq!(
         eval::<String>(&mut w, Peer::Client(a), "return lookup"),
         "found 42/42"
@@ -1176,6 +1188,47 @@ fn json_protobuf_and_msgpack_remotes_deliver_typed_values_both_ways() {
     // Compression made the 3000-character events far smaller on the wire.
     let up = w.counters().get(RELIABLE, a, Direction::Up).sent_bytes;
     assert!(up < 1000, "{up} bytes up");
+    let down = w.counters().get(RELIABLE, a, Direction::Down).sent_bytes;
+    assert!(down < 2000, "{down} bytes down");
+}
+
+#[test]
+fn bit_packed_games_never_load_formats_and_formatted_sends_are_bounded() {
+    // No Formats/ and no Schema beside Net: bit-packed remotes work, a
+    // formatted one fails on send with a clear error.
+    let mut w = world_of(FORMAT_SCHEMA, false, "");
+    let a = join(
+        &mut w,
+        "Alice",
+        "got = 0 Api.Squeezed.connect(function() got += 1 end)",
+    );
+    let err: String = eval(
+        &mut w,
+        Peer::Client(a),
+        r#"local ok, e = pcall(Api.JsonUp.fire, { text = "x", n = 1 }) return tostring(e)"#,
+    );
+    assert!(
+        err.contains("Formats and Schema must sit beside Net"),
+        "{err}"
+    );
+    // maxSize bounds the encoded payload, whatever the codec.
+    let mut w = format_world("");
+    let err: String = eval(
+        &mut w,
+        Peer::Server,
+        r#"
+        local Shared = game:GetService("ReplicatedStorage").Shared
+        local Net = require(Shared.Net)
+        local codec = Net.format(require(Shared.Codecs), "json", "Note", { maxSize = 19 })
+        assert(buffer.tostring((codec.encode({ text = "ab", n = 1 }))) == '{"text":"ab","n":1}')
+        local ok, e = pcall(codec.encode, { text = "abc", n = 1 })
+        return tostring(e)
+        "#,
+    );
+    assert_eq!(
+        err,
+        "json: payload of 20 bytes exceeds the 19-byte limit of this remote"
+    );
 }
 
 /// The bytes of message `id` in a batch (varint id, varint length, payload).
@@ -1343,6 +1396,28 @@ fn garbage_and_zip_bombs_on_formatted_events_are_reported_and_dropped() {
         Peer::Server,
         &format!("return Api.net:limitReport()[{good}] == nil")
     ));
+    // The cap is read live from the config: 400 bytes decompressed refuses
+    // the honest client's 400-character note too.
+    run(
+        &mut w,
+        Peer::Server,
+        "Api.net.config.maxDecompressed = 300 limited = {}",
+    );
+    run(
+        &mut w,
+        Peer::Client(good),
+        r#"Api.PackedUp.fire({ text = string.rep("ok", 200), n = 1 })"#,
+    );
+    w.run_for(0.1).unwrap();
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return said.Good"), 20.0);
+    assert_eq!(
+        eval::<f64>(
+            &mut w,
+            Peer::Server,
+            "return limited['decompress:PackedUp']"
+        ),
+        1.0
+    );
 }
 
 #[test]
