@@ -1,6 +1,6 @@
 //! `#[skyrocket::protocol]`: the protocol module of a schema.rs stays plain
 //! Rust. The attribute removes the `#[event(...)]` and `#[function(...)]`
-//! declarations (which `skyrocket gen` reads from the source) so the module
+//! declarations and `#[channel(...)]` defaults (which `skyrocket gen` reads from the source) so the module
 //! compiles, and checks that it is an inline module.
 
 use proc_macro2::TokenStream;
@@ -11,7 +11,9 @@ use syn::{Attribute, ItemMod};
 struct StripDeclarations;
 
 fn is_declaration(attr: &Attribute) -> bool {
-    attr.path().is_ident("event") || attr.path().is_ident("function")
+    attr.path().is_ident("event")
+        || attr.path().is_ident("function")
+        || attr.path().is_ident("channel")
 }
 
 impl VisitMut for StripDeclarations {
@@ -48,4 +50,29 @@ pub fn expand(item: TokenStream) -> TokenStream {
     }
     StripDeclarations.visit_item_mod_mut(&mut module);
     quote!(#module)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_declarations_and_channel_defaults() {
+        let out = expand(quote! {
+            pub mod net {
+                #[event(to_server, codec = "json", compress = 64)]
+                pub type A = u8;
+                #[channel(codec = "msgpack", compress)]
+                pub mod admin {
+                    #[function(to_server)]
+                    pub type B = fn(u8) -> u8;
+                }
+            }
+        })
+        .to_string();
+        for gone in ["event", "function", "channel", "codec", "compress"] {
+            assert!(!out.contains(gone), "`{gone}` left in {out}");
+        }
+        assert!(out.contains("pub mod admin"), "{out}");
+    }
 }

@@ -131,3 +131,45 @@ pub fn decode_typed<T: NetCodec>(
     let typed = T::decode(&mut dec).and_then(|v| dec.finish().map(|()| v));
     typed.map_err(|e| FormatError::decode(codec.name(), e.path().to_string(), None, e.to_string()))
 }
+
+/// The payload of one runtime message of a remote declared with
+/// `codec = "..."` (and `compress`): `codec`'s bytes, framed by
+/// `compression` when given. The Luau transport runtime (`Net/Format.luau`)
+/// writes the same bytes inside its batch messages.
+pub fn encode_payload(
+    registry: &Registry,
+    codec: &str,
+    compression: Option<&compress::Compression>,
+    schema: &Schema,
+    ty: &Ty,
+    value: &Value,
+) -> Result<Encoded, FormatError> {
+    let c = registry
+        .get(codec)
+        .ok_or_else(|| FormatError::encode(codec, "", format!("no codec named `{codec}`")))?;
+    let mut encoded = c.encode(schema, ty, value)?;
+    if let Some(compression) = compression {
+        encoded.bytes = compression.pack(&encoded.bytes)?;
+    }
+    Ok(encoded)
+}
+
+/// The inverse of [`encode_payload`]: unframes (refusing a declared size
+/// over `compression.max_decompressed` before decompressing), then decodes.
+pub fn decode_payload(
+    registry: &Registry,
+    codec: &str,
+    compression: Option<&compress::Compression>,
+    schema: &Schema,
+    ty: &Ty,
+    bytes: &[u8],
+    instances: &[Instance],
+) -> Result<Value, FormatError> {
+    let c = registry
+        .get(codec)
+        .ok_or_else(|| FormatError::decode(codec, "", None, format!("no codec named `{codec}`")))?;
+    match compression {
+        Some(compression) => c.decode(schema, ty, &compression.unpack(bytes)?, instances),
+        None => c.decode(schema, ty, bytes, instances),
+    }
+}

@@ -99,3 +99,61 @@ fn decode_errors_name_the_format_the_field_and_the_byte() {
         "{err}"
     );
 }
+
+#[test]
+fn payloads_are_codec_bytes_in_an_optional_compression_frame() {
+    use skyrocket_formats::compress::{Compression, RAW, ZSTD};
+    use skyrocket_formats::{decode_payload, encode_payload};
+    let registry = Registry::default();
+    let (schema, ty) = Move::schema();
+    let value = |name: String| {
+        let m = Move {
+            speed: 7,
+            name,
+            jump: true,
+        };
+        let b = encode_typed(&BitPacked, &m).unwrap();
+        BitPacked.decode(&schema, &ty, &b.bytes, &[]).unwrap()
+    };
+    let small = value("ab".into());
+    let plain = encode_payload(&registry, "json", None, &schema, &ty, &small).unwrap();
+    assert_eq!(plain.bytes, br#"{"speed":7,"name":"ab","jump":true}"#);
+    let c = Compression::default();
+    let framed = encode_payload(&registry, "json", Some(&c), &schema, &ty, &small).unwrap();
+    assert_eq!(framed.bytes[0], RAW, "under the threshold: raw frame");
+    assert_eq!(&framed.bytes[1..], &plain.bytes[..]);
+    let big = value("x".repeat(400));
+    let framed = encode_payload(&registry, "json", Some(&c), &schema, &ty, &big).unwrap();
+    assert_eq!(framed.bytes[0], ZSTD);
+    let back = decode_payload(
+        &registry,
+        "json",
+        Some(&c),
+        &schema,
+        &ty,
+        &framed.bytes,
+        &[],
+    );
+    assert_eq!(back.unwrap(), big);
+    // The cap is checked before decompression.
+    let capped = Compression {
+        max_decompressed: 100,
+        ..c
+    };
+    let e = decode_payload(
+        &registry,
+        "json",
+        Some(&capped),
+        &schema,
+        &ty,
+        &framed.bytes,
+        &[],
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("exceeds the cap of 100 bytes"),
+        "{e}"
+    );
+    let e = encode_payload(&registry, "xml", None, &schema, &ty, &small).unwrap_err();
+    assert!(e.to_string().contains("no codec named `xml`"), "{e}");
+}

@@ -28,7 +28,10 @@
 
 use std::fmt::Write as _;
 
-use skyrocket_schema::protocol::{full_name, validate_protocol, Direction, Protocol};
+use skyrocket_schema::protocol::{
+    full_name, validate_protocol, Direction, PayloadFormat, Protocol, MESSAGE_PAYLOAD_LIMIT,
+    SPLITTABLE_PAYLOAD_LIMIT,
+};
 use skyrocket_schema::{
     FloatEncoding, FloatTy, IntEncoding, IntTy, Schema, SchemaError, Sizes, Ty,
 };
@@ -58,6 +61,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../runtime/Net/DebugPanel.luau"),
     ),
     ("Net/Wire.luau", include_str!("../runtime/Net/Wire.luau")),
+    (
+        "Net/Format.luau",
+        include_str!("../runtime/Net/Format.luau"),
+    ),
     (
         "Net/Reassembly.luau",
         include_str!("../runtime/Net/Reassembly.luau"),
@@ -131,6 +138,45 @@ fn payload(schema: &Schema, ty: &Ty) -> Option<(String, String)> {
     }
 }
 
+/// The codec expression of a payload in format `format`: the plain codec
+/// (`plain`) for the bit-packed fast path and for `()` (no bytes to encode),
+/// else `Net.format(...)`, which loads `Formats/` on first use. `max_size`
+/// bounds the encoded (and framed) payload at send time.
+fn format_codec(
+    schema: &Schema,
+    ty: &Ty,
+    format: &PayloadFormat,
+    max_size: u64,
+    plain: String,
+) -> Result<String, String> {
+    if format.is_plain() || *ty == Ty::Unit {
+        return Ok(plain);
+    }
+    let wire = match ty {
+        Ty::Named(n) => schema.get(n).map(|d| d.wire_name.clone()),
+        _ => None,
+    };
+    let Some(wire) = wire else {
+        return Err(format!(
+            "codec `{}`{} needs a #[derive(NetCodec)] type (or `()`) as payload",
+            format.codec,
+            if format.compress.is_some() {
+                " with compress"
+            } else {
+                ""
+            }
+        ));
+    };
+    let compress = format
+        .compress
+        .map_or(String::new(), |t| format!("compress = {t}, "));
+    Ok(format!(
+        "Net.format(Codec, {}, {}, {{ {compress}maxSize = {max_size} }})",
+        lua_string(&format.codec),
+        lua_string(&wire)
+    ))
+}
+
 fn unsupported(pos: skyrocket_schema::Pos, what: &str, name: &str) -> SchemaError {
     SchemaError::new(
         pos,
@@ -163,9 +209,27 @@ pub fn generate_api(
     for e in &protocol.events {
         id += 1;
         let name = full_name(&e.namespace, &e.name);
-        let Some((luau, codec)) = payload(schema, &e.ty) else {
+        let Some((luau, plain)) = payload(schema, &e.ty) else {
             errors.push(unsupported(e.pos, "payload", &name));
             continue;
+        };
+        let bit_packed = e.format.codec == skyrocket_schema::protocol::DEFAULT_CODEC;
+        // validate_protocol has refused unbounded splittable events.
+        let max = if e.splittable && !e.reliable {
+            if bit_packed {
+                sizes.of(&e.ty).max_bytes().unwrap_or(0) + e.format.frame_overhead()
+            } else {
+                SPLITTABLE_PAYLOAD_LIMIT
+            }
+        } else {
+            MESSAGE_PAYLOAD_LIMIT
+        };
+        let codec = match format_codec(schema, &e.ty, &e.format, max, plain) {
+            Ok(c) => c,
+            Err(m) => {
+                errors.push(SchemaError::new(e.pos, format!("event `{name}`: {m}")));
+                continue;
+            }
         };
         note(&luau, schema);
         let inst = crate::has_instance(schema, &e.ty, &mut vec![]);
@@ -181,8 +245,6 @@ pub fn generate_api(
                 ));
                 continue;
             }
-            // validate_protocol has refused unbounded splittable events.
-            let max = sizes.of(&e.ty).max_bytes().unwrap_or(0);
             split = format!(", splittable = true, maxSize = {max}");
         }
         let _ = writeln!(
@@ -208,7 +270,7 @@ pub fn generate_api(
         let name = full_name(&f.namespace, &f.name);
         let req = payload(schema, &f.request);
         let res = payload(schema, &f.response);
-        let (Some((rq, rq_codec)), Some((rs, rs_codec))) = (req.clone(), res.clone()) else {
+        let (Some((rq, rq_plain)), Some((rs, rs_plain))) = (req.clone(), res.clone()) else {
             if req.is_none() {
                 errors.push(unsupported(f.pos, "request", &name));
             }
@@ -216,6 +278,28 @@ pub fn generate_api(
                 errors.push(unsupported(f.pos, "response", &name));
             }
             continue;
+        };
+        // A call id (4 bytes) and for responses a status byte precede the value.
+        let rq_codec = format_codec(
+            schema,
+            &f.request,
+            &f.format,
+            MESSAGE_PAYLOAD_LIMIT - 5,
+            rq_plain,
+        );
+        let rs_codec = format_codec(
+            schema,
+            &f.response,
+            &f.format,
+            MESSAGE_PAYLOAD_LIMIT - 5,
+            rs_plain,
+        );
+        let (rq_codec, rs_codec) = match (rq_codec, rs_codec) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(m), _) | (_, Err(m)) => {
+                errors.push(SchemaError::new(f.pos, format!("function `{name}`: {m}")));
+                continue;
+            }
         };
         note(&rq, schema);
         note(&rs, schema);

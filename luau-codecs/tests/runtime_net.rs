@@ -75,12 +75,30 @@ pub struct Blob {
 /// A world with the codecs, the generated API and the runtime under
 /// `ReplicatedStorage/Shared`, the server having required the API as `Api`.
 fn world(server_setup: &str) -> World {
-    let (schema, protocol) = skyrocket_schema::parse_file_with_protocol(SCHEMA).unwrap();
+    world_of(SCHEMA, false, server_setup)
+}
+
+/// [`world`] for another schema; `formats`: ship `Schema` and `Formats/`
+/// beside the runtime too (as `skyrocket gen` does).
+fn world_of(source: &str, formats: bool, server_setup: &str) -> World {
+    let (schema, protocol) = skyrocket_schema::parse_file_with_protocol(source).unwrap();
     let codecs = generate(&schema, &GenOptions::default()).unwrap();
     let api = generate_api(&schema, &protocol, "Codecs").unwrap();
     let mut w = World::new(WorldConfig::default()).unwrap();
     w.add_module("ReplicatedStorage/Shared/Codecs", &codecs.source)
         .unwrap();
+    if formats {
+        w.add_module(
+            "ReplicatedStorage/Shared/Schema",
+            &skyrocket_luau::descriptor::generate_descriptor(&schema, codecs.schema_hash, None),
+        )
+        .unwrap();
+        for (path, src) in skyrocket_luau::library::FORMAT_FILES {
+            let path = path.trim_end_matches(".luau").trim_end_matches("/init");
+            w.add_module(&format!("ReplicatedStorage/Shared/{path}"), src)
+                .unwrap();
+        }
+    }
     for (path, src) in RUNTIME_FILES {
         let path = path.trim_end_matches(".luau").trim_end_matches("/init");
         w.add_module(&format!("ReplicatedStorage/Shared/{path}"), src)
@@ -1048,4 +1066,390 @@ fn yielding_handlers_do_not_stall_their_batch() {
         "start Red,start Green,start Blue,end Red,end Green,end Blue"
     );
     assert_no_errors(&w);
+}
+
+const FORMAT_SCHEMA: &str = r#"
+use skyrocket::NetCodec;
+
+#[derive(NetCodec)]
+pub struct Note {
+    #[net(max_len = 4000)]
+    pub text: String,
+    pub n: u16,
+}
+
+#[derive(NetCodec)]
+pub struct Query {
+    pub id: u32,
+}
+
+#[skyrocket::protocol]
+pub mod net {
+    use super::*;
+    #[event(to_server, codec = "json")]
+    pub type JsonUp = Note;
+    #[event(to_client, codec = "json")]
+    pub type JsonDown = Note;
+    #[event(to_server, codec = "protobuf", compress)]
+    pub type PackedUp = Note;
+    #[event(to_client, codec = "protobuf", compress)]
+    pub type PackedDown = Note;
+    #[event(to_server, codec = "json", compress = 64)]
+    pub type Logged = Note;
+    #[event(to_client, compress = 0)]
+    pub type Squeezed = Note;
+    #[function(to_server, codec = "msgpack")]
+    pub type Lookup = fn(Query) -> Note;
+    #[channel(codec = "msgpack", compress = 16)]
+    pub mod admin {
+        use super::*;
+        #[function(to_client)]
+        pub type Ask = fn(Query) -> Note;
+        #[event(to_client, unreliable, splittable)]
+        pub type Dump = Note;
+    }
+}
+"#;
+
+fn format_world(server_setup: &str) -> World {
+    world_of(FORMAT_SCHEMA, true, server_setup)
+}
+
+#[test]
+fn json_protobuf_and_msgpack_remotes_deliver_typed_values_both_ways() {
+    let mut w = format_world(
+        r#"
+        got = {}
+        local function note(tag) return function(player, v) table.insert(got, tag .. ":" .. v.text:sub(1, 5) .. ":" .. #v.text .. ":" .. v.n) end end
+        Api.JsonUp.connect(note("json"))
+        Api.PackedUp.connect(note("proto"))
+        Api.Lookup.onInvoke(function(player, q) return { text = "found " .. q.id, n = q.id } end)
+        "#,
+    );
+    let a = join(
+        &mut w,
+        "Alice",
+        r#"
+        got = {}
+        local function note(tag) return function(v) table.insert(got, tag .. ":" .. v.text:sub(1, 5) .. ":" .. #v.text .. ":" .. v.n) end end
+        Api.JsonDown.connect(note("json"))
+        Api.PackedDown.connect(note("proto"))
+        Api.Admin.Dump.connect(note("dump"))
+        Api.Squeezed.connect(note("bits"))
+        Api.Admin.Ask.onInvoke(function(q) return { text = string.rep("z", q.id), n = 9 } end)
+        Api.JsonUp.fire({ text = "héllo \"json\"", n = 1 })
+        Api.PackedUp.fire({ text = string.rep("abc", 1000), n = 2 })
+        task.spawn(function()
+            local v, err = Api.Lookup.invoke({ id = 42 })
+            lookup = if v then v.text .. "/" .. v.n else err
+        end)
+        "#,
+    );
+    w.run_for(0.3).unwrap();
+    run(
+        &mut w,
+        Peer::Server,
+        &format!(
+            r#"
+        local alice = game:GetService("Players"):GetPlayerByUserId({a})
+        Api.JsonDown.fire(alice, {{ text = "down", n = 3 }})
+        Api.PackedDown.fire(alice, {{ text = string.rep("xy", 1500), n = 4 }})
+        Api.Admin.Dump.fire(alice, {{ text = string.rep("d", 3000), n = 5 }})
+        Api.Squeezed.fire(alice, {{ text = string.rep("s", 3000), n = 6 }})
+        task.spawn(function()
+            local v, err = Api.Admin.Ask.invoke(alice, {{ id = 500 }})
+            asked = if v then #v.text .. "/" .. v.n else err
+        end)
+        "#
+        ),
+    );
+    w.run_for(0.3).unwrap();
+    assert_no_errors(&w);
+    let server: String = eval(&mut w, Peer::Server, "return table.concat(got, ',')");
+    assert_eq!(server, "json:héll:13:1,proto:abcab:3000:2");
+    // Unreliable (Dump) and reliable messages are not ordered between them.
+    let client: String = eval(
+        &mut w,
+        Peer::Client(a),
+        "table.sort(got) return table.concat(got, ',')",
+    );
+    assert_eq!(
+        client,
+        "bits:sssss:3000:6,dump:ddddd:3000:5,json:down:4:3,proto:xyxyx:3000:4"
+    );
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Client(a), "return lookup"),
+        "found 42/42"
+    );
+    assert_eq!(
+        eval::<String>(&mut w, Peer::Server, "return asked"),
+        "500/9"
+    );
+    // Compression made the 3000-character events far smaller on the wire.
+    let up = w.counters().get(RELIABLE, a, Direction::Up).sent_bytes;
+    assert!(up < 1000, "{up} bytes up");
+    let down = w.counters().get(RELIABLE, a, Direction::Down).sent_bytes;
+    assert!(down < 2000, "{down} bytes down");
+}
+
+#[test]
+fn bit_packed_games_never_load_formats_and_formatted_sends_are_bounded() {
+    // No Formats/ and no Schema beside Net: bit-packed remotes work, a
+    // formatted one fails on send with a clear error.
+    let mut w = world_of(FORMAT_SCHEMA, false, "");
+    let a = join(
+        &mut w,
+        "Alice",
+        "got = 0 Api.Squeezed.connect(function() got += 1 end)",
+    );
+    let err: String = eval(
+        &mut w,
+        Peer::Client(a),
+        r#"local ok, e = pcall(Api.JsonUp.fire, { text = "x", n = 1 }) return tostring(e)"#,
+    );
+    assert!(
+        err.contains("Formats and Schema must sit beside Net"),
+        "{err}"
+    );
+    // maxSize bounds the encoded payload, whatever the codec.
+    let mut w = format_world("");
+    let err: String = eval(
+        &mut w,
+        Peer::Server,
+        r#"
+        local Shared = game:GetService("ReplicatedStorage").Shared
+        local Net = require(Shared.Net)
+        local codec = Net.format(require(Shared.Codecs), "json", "Note", { maxSize = 19 })
+        assert(buffer.tostring((codec.encode({ text = "ab", n = 1 }))) == '{"text":"ab","n":1}')
+        local ok, e = pcall(codec.encode, { text = "abc", n = 1 })
+        return tostring(e)
+        "#,
+    );
+    assert_eq!(
+        err,
+        "json: payload of 20 bytes exceeds the 19-byte limit of this remote"
+    );
+}
+
+/// The bytes of message `id` in a batch (varint id, varint length, payload).
+fn message_payload(batch: &[u8], id: u64) -> Option<Vec<u8>> {
+    let varint = |b: &[u8], p: &mut usize| -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..28).step_by(7) {
+            let byte = *b.get(*p)?;
+            *p += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    };
+    let mut p = 0;
+    while p < batch.len() {
+        let mid = varint(batch, &mut p)?;
+        let len = varint(batch, &mut p)? as usize;
+        let body = batch.get(p..p + len)?;
+        if mid == id {
+            return Some(body.to_vec());
+        }
+        p += len;
+    }
+    None
+}
+
+#[test]
+fn runtime_payloads_are_byte_identical_to_rust_encode_payload() {
+    use skyrocket_formats::compress::Compression;
+    let mut w = format_world(
+        r#"
+        local remote = game:GetService("ReplicatedStorage").SkyrocketRemotes.Reliable
+        remote.OnServerEvent:Connect(function(player, b) lastBatch = b end)
+        "#,
+    );
+    let a = join(&mut w, "Alice", "");
+    let text = "héllo, \"world\"\n".repeat(20);
+    let luau_text = text.replace('\n', "\\n").replace('"', "\\\"");
+    run(
+        &mut w,
+        Peer::Client(a),
+        &format!(r#"Api.Logged.fire({{ text = "{luau_text}", n = 65535 }})"#),
+    );
+    w.run_for(0.1).unwrap();
+    assert_no_errors(&w);
+    let batch: mlua::Value = eval(&mut w, Peer::Server, "return lastBatch");
+    let mlua::Value::Buffer(batch) = batch else {
+        panic!("no batch captured: {batch:?}")
+    };
+    let luau = message_payload(&batch.to_vec(), 4).expect("Logged is message id 4");
+    // The same value in Rust, from the bit-packed bytes the Luau codec writes.
+    let packed: mlua::Value = eval(
+        &mut w,
+        Peer::Server,
+        &format!(
+            r#"return require(game:GetService("ReplicatedStorage").Shared.Codecs).Note.encode({{ text = "{luau_text}", n = 65535 }})"#
+        ),
+    );
+    let mlua::Value::Buffer(packed) = packed else {
+        panic!("{packed:?}")
+    };
+    let (schema, _) = skyrocket_schema::parse_file_with_protocol(FORMAT_SCHEMA).unwrap();
+    let ty = skyrocket_schema::Ty::Named("Note".into());
+    let value = skyrocket::dynamic::from_bytes(&schema, &ty, &packed.to_vec(), &[]).unwrap();
+    let compression = Compression {
+        threshold: 64,
+        ..Compression::default()
+    };
+    let rust = skyrocket_formats::encode_payload(
+        &skyrocket_formats::Registry::default(),
+        "json",
+        Some(&compression),
+        &schema,
+        &ty,
+        &value,
+    )
+    .unwrap();
+    assert_eq!(luau, rust.bytes);
+    assert_eq!(
+        luau[0],
+        skyrocket_formats::compress::ZSTD,
+        "compressed frame"
+    );
+}
+
+#[test]
+fn garbage_and_zip_bombs_on_formatted_events_are_reported_and_dropped() {
+    use skyrocket_formats::compress::Compression;
+    let mut w = format_world(
+        r#"
+        said = {}
+        local function count(player) said[player.Name] = (said[player.Name] or 0) + 1 end
+        Api.JsonUp.connect(count)
+        Api.PackedUp.connect(count)
+        limited = {}
+        Api.net:onLimited(function(player, reason, remote)
+            local k = reason .. ":" .. tostring(remote)
+            limited[k] = (limited[k] or 0) + 1
+        end)
+        "#,
+    );
+    let good = join(&mut w, "Good", "");
+    let bad = join(&mut w, "Bad", "");
+    // 4 MiB of zeros in a 140-byte zstd frame, declared size and all.
+    let bomb = Compression {
+        threshold: 0,
+        max_decompressed: usize::MAX,
+        ..Compression::default()
+    }
+    .pack(&vec![0u8; 4 << 20])
+    .unwrap();
+    assert!(bomb.len() < 1000, "{}", bomb.len());
+    let hex: String = bomb.iter().map(|b| format!("{b:02x}")).collect();
+    run(
+        &mut w,
+        Peer::Client(good),
+        r#"task.spawn(function() for i = 1, 10 do Api.JsonUp.fire({ text = "ok", n = i }) Api.PackedUp.fire({ text = string.rep("ok", 200), n = i }) task.wait(0.05) end end)"#,
+    );
+    run(
+        &mut w,
+        Peer::Client(bad),
+        &format!(
+            r#"
+        local R = game:GetService("ReplicatedStorage").SkyrocketRemotes.Reliable
+        local function message(id, payload)
+            local b = buffer.create(3 + #payload)
+            buffer.writeu8(b, 0, id)
+            buffer.writeu8(b, 1, bit32.bor(#payload % 128, 128))
+            buffer.writeu8(b, 2, #payload // 128)
+            buffer.writestring(b, 3, payload)
+            return b
+        end
+        local hex = "{hex}"
+        local bomb = hex:gsub("..", function(h) return string.char(tonumber(h, 16)) end)
+        task.spawn(function()
+            for i = 1, 10 do
+                R:FireServer(message(0, '{{"text":"unterminated'))     -- JsonUp: bad JSON
+                R:FireServer(message(0, '{{"text":"x","n":70000}}'))   -- JsonUp: n out of range
+                R:FireServer(message(2, "\7garbage"))                 -- PackedUp: unknown frame header
+                R:FireServer(message(2, bomb))                        -- PackedUp: zip bomb
+                task.wait(0.05)
+            end
+        end)
+        "#
+        ),
+    );
+    w.run_for(1.0).unwrap();
+    assert_no_errors(&w);
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return said.Good"), 20.0);
+    assert_eq!(
+        eval::<f64>(&mut w, Peer::Server, "return said.Bad or 0"),
+        0.0
+    );
+    let report: String = eval(
+        &mut w,
+        Peer::Server,
+        "local k = {} for r, n in limited do table.insert(k, r .. '=' .. n) end table.sort(k) return table.concat(k, ',')",
+    );
+    assert_eq!(report, "decode:JsonUp=20,decompress:PackedUp=20");
+    assert!(eval::<bool>(
+        &mut w,
+        Peer::Server,
+        &format!("return Api.net:limitReport()[{good}] == nil")
+    ));
+    // The cap is read live from the config: 400 bytes decompressed refuses
+    // the honest client's 400-character note too.
+    run(
+        &mut w,
+        Peer::Server,
+        "Api.net.config.maxDecompressed = 300 limited = {}",
+    );
+    run(
+        &mut w,
+        Peer::Client(good),
+        r#"Api.PackedUp.fire({ text = string.rep("ok", 200), n = 1 })"#,
+    );
+    w.run_for(0.1).unwrap();
+    assert_eq!(eval::<f64>(&mut w, Peer::Server, "return said.Good"), 20.0);
+    assert_eq!(
+        eval::<f64>(
+            &mut w,
+            Peer::Server,
+            "return limited['decompress:PackedUp']"
+        ),
+        1.0
+    );
+}
+
+#[test]
+fn formatted_declarations_are_checked_at_generation() {
+    let check = |from: &str, to: &str, want: &str| {
+        let src = FORMAT_SCHEMA.replace(from, to);
+        assert_ne!(src, FORMAT_SCHEMA, "{from}");
+        let err = match skyrocket_schema::parse_file_with_protocol(&src) {
+            Err(e) => e,
+            Ok((schema, protocol)) => match generate_api(&schema, &protocol, "Codecs") {
+                Err(skyrocket_luau::GenError::Schema(e)) => e,
+                other => panic!("{from} -> {to}: {:?}", other.map(|_| ())),
+            },
+        };
+        assert!(
+            err.iter().any(|e| e.message.contains(want)),
+            "{want}: {err:?}"
+        );
+    };
+    check(
+        "codec = \"json\")]\n    pub type JsonUp",
+        "codec = \"yaml\")]\n    pub type JsonUp",
+        "unknown codec `yaml`",
+    );
+    check(
+        "#[event(to_client, unreliable, splittable)]",
+        "#[event(to_client, unreliable)]",
+        "uses codec `msgpack`, whose size is not bounded",
+    );
+    check(
+        "pub type JsonUp = Note;",
+        "pub type JsonUp = u32;",
+        "needs a #[derive(NetCodec)] type",
+    );
 }

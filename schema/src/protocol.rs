@@ -38,6 +38,47 @@ pub const MAX_FRAGMENTS: u64 = 255;
 /// Largest payload of a splittable event (`MAX_FRAGMENTS * FRAGMENT_DATA`).
 pub const SPLITTABLE_PAYLOAD_LIMIT: u64 = MAX_FRAGMENTS * FRAGMENT_DATA;
 
+/// Codec names a remote may declare (`codec = "..."`), the first the default.
+pub const CODECS: &[&str] = &["skyrocket", "json", "msgpack", "protobuf"];
+
+/// The default codec: the bit-packed wire format.
+pub const DEFAULT_CODEC: &str = "skyrocket";
+
+/// Default compression threshold in bytes of a bare `compress`.
+pub const DEFAULT_COMPRESS_THRESHOLD: u32 = 128;
+
+/// How a remote's payloads are encoded: the codec by name and an optional
+/// zstd frame (docs/formats.md, "Compression").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadFormat {
+    /// A [`CODECS`] name.
+    pub codec: String,
+    /// Compression threshold in bytes: `Some` frames every payload
+    /// (compressed when at least this long and smaller for it).
+    pub compress: Option<u32>,
+}
+
+impl Default for PayloadFormat {
+    fn default() -> Self {
+        PayloadFormat {
+            codec: DEFAULT_CODEC.to_owned(),
+            compress: None,
+        }
+    }
+}
+
+impl PayloadFormat {
+    /// The bit-packed codec without a compression frame: the runtime's fast path.
+    pub fn is_plain(&self) -> bool {
+        self.codec == DEFAULT_CODEC && self.compress.is_none()
+    }
+
+    /// Bytes the compression frame adds at most (its header byte).
+    pub fn frame_overhead(&self) -> u64 {
+        u64::from(self.compress.is_some())
+    }
+}
+
 /// Who sends a remote's messages (for functions: who invokes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -87,6 +128,8 @@ pub struct EventDef {
     pub priority: u8,
     /// Flood limit for client-sent events.
     pub rate_limit: Option<RateLimit>,
+    /// Payload codec and compression (`codec = "json"`, `compress`).
+    pub format: PayloadFormat,
     /// Doc comment.
     pub doc: Option<String>,
     /// Where the declaration is.
@@ -112,6 +155,8 @@ pub struct FunctionDef {
     pub retries: u32,
     /// Flood limit for client-sent requests.
     pub rate_limit: Option<RateLimit>,
+    /// Codec and compression of requests and responses.
+    pub format: PayloadFormat,
     /// Doc comment.
     pub doc: Option<String>,
     /// Where the declaration is.
@@ -198,8 +243,28 @@ pub fn validate_protocol(schema: &Schema, protocol: &Protocol) -> Vec<SchemaErro
         if errors.len() > before {
             continue;
         }
-        let max = sizes.of(&e.ty).max_bytes();
         let full = full_name(&e.namespace, &e.name);
+        let bit_packed = e.format.codec == DEFAULT_CODEC;
+        // Only the bit-packed size is computable from the schema; other
+        // codecs are bounded at send time by the runtime instead.
+        let max = if bit_packed {
+            sizes
+                .of(&e.ty)
+                .max_bytes()
+                .map(|m| m + e.format.frame_overhead())
+        } else {
+            sizes.of(&e.ty).max_bytes().map(|_| 0)
+        };
+        if !bit_packed && !e.reliable && !e.splittable {
+            errors.push(SchemaError::new(
+                e.pos,
+                format!(
+                    "unreliable event `{full}` uses codec `{}`, whose size is not bounded by the schema: declare it `splittable` (the runtime checks each payload against the {SPLITTABLE_PAYLOAD_LIMIT}-byte limit) or make it reliable",
+                    e.format.codec
+                ),
+            ));
+            continue;
+        }
         if e.splittable && e.reliable {
             errors.push(SchemaError::new(
                 e.pos,

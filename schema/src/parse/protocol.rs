@@ -22,6 +22,10 @@
 //! (per second per player), `burst = N`, `name = "..."`.
 //! Function keys: `to_server` | `to_client`, `timeout = SECONDS` (default
 //! 10), `retries = N` (default 0), `rate`, `burst`, `name`.
+//! Both take `codec = "skyrocket" | "json" | "msgpack" | "protobuf"` and
+//! `compress` / `compress = THRESHOLD_BYTES`; `#[channel(codec = ..,
+//! compress)]` on a namespace module (or the protocol module) sets the
+//! default of every remote inside it.
 
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
@@ -30,7 +34,8 @@ use syn::{Attribute, Item, LitFloat, LitInt, LitStr, Type};
 use crate::error::SchemaError;
 use crate::ir::{Schema, Ty};
 use crate::protocol::{
-    validate_protocol, Direction, EventDef, FunctionDef, Protocol, RateLimit, DEFAULT_TIMEOUT,
+    validate_protocol, Direction, EventDef, FunctionDef, PayloadFormat, Protocol, RateLimit,
+    CODECS, DEFAULT_COMPRESS_THRESHOLD, DEFAULT_TIMEOUT,
 };
 
 use super::attrs::doc_comment;
@@ -122,9 +127,45 @@ struct Common {
     rate: Option<f64>,
     burst: Option<f64>,
     name: Option<String>,
+    format: PayloadFormat,
+}
+
+/// `codec = "..."` and `compress [= N]`, shared by remotes and `#[channel]`.
+fn format_key(meta: &ParseNestedMeta<'_>, f: &mut PayloadFormat) -> syn::Result<bool> {
+    match key(meta).as_str() {
+        "codec" => {
+            let s: LitStr = meta.value()?.parse()?;
+            let v = s.value();
+            if !CODECS.contains(&v.as_str()) {
+                return Err(syn::Error::new(
+                    s.span(),
+                    format!("unknown codec `{v}`; expected one of {}", CODECS.join(", ")),
+                ));
+            }
+            f.codec = v;
+        }
+        "compress" => {
+            f.compress = Some(if meta.input.peek(syn::Token![=]) {
+                let lit: LitInt = meta.value()?.parse()?;
+                lit.base10_parse::<u32>().map_err(|_| {
+                    syn::Error::new(
+                        lit.span(),
+                        "compress takes a threshold in bytes (0..=4294967295)",
+                    )
+                })?
+            } else {
+                DEFAULT_COMPRESS_THRESHOLD
+            });
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 fn common(meta: &ParseNestedMeta<'_>, c: &mut Common) -> syn::Result<bool> {
+    if format_key(meta, &mut c.format)? {
+        return Ok(true);
+    }
     match key(meta).as_str() {
         "to_client" | "to_server" => {
             let d = if key(meta) == "to_client" {
@@ -178,9 +219,13 @@ fn event(
     attr: &Attribute,
     alias: &syn::ItemType,
     ns: &[String],
+    defaults: &PayloadFormat,
     errors: &mut Vec<syn::Error>,
 ) -> Option<EventDef> {
-    let mut c = Common::default();
+    let mut c = Common {
+        format: defaults.clone(),
+        ..Common::default()
+    };
     let mut reliable: Option<bool> = None;
     let mut splittable = false;
     let mut priority = DEFAULT_PRIORITY;
@@ -203,7 +248,7 @@ fn event(
             }
             k => {
                 return Err(meta.error(format!(
-                    "unknown event option `{k}`; expected to_client, to_server, reliable, unreliable, splittable, priority, rate, burst or name"
+                    "unknown event option `{k}`; expected to_client, to_server, reliable, unreliable, splittable, priority, rate, burst, name, codec or compress"
                 )))
             }
         }
@@ -236,6 +281,7 @@ fn event(
         splittable,
         priority,
         rate_limit: rl,
+        format: c.format,
         doc: doc_comment(&alias.attrs),
         pos: pos_of(alias.ident.span()),
     })
@@ -245,9 +291,13 @@ fn function(
     attr: &Attribute,
     alias: &syn::ItemType,
     ns: &[String],
+    defaults: &PayloadFormat,
     errors: &mut Vec<syn::Error>,
 ) -> Option<FunctionDef> {
-    let mut c = Common::default();
+    let mut c = Common {
+        format: defaults.clone(),
+        ..Common::default()
+    };
     let mut timeout = DEFAULT_TIMEOUT;
     let mut retries = 0u32;
     let r = attr.parse_nested_meta(|meta| {
@@ -267,7 +317,7 @@ fn function(
             }
             k => {
                 return Err(meta.error(format!(
-                    "unknown function option `{k}`; expected to_server, to_client, timeout, retries, rate, burst or name"
+                    "unknown function option `{k}`; expected to_server, to_client, timeout, retries, rate, burst, name, codec or compress"
                 )))
             }
         }
@@ -322,14 +372,41 @@ fn function(
         timeout,
         retries,
         rate_limit: rl,
+        format: c.format,
         doc: doc_comment(&alias.attrs),
         pos: pos_of(alias.ident.span()),
     })
 }
 
+/// The payload format a module's `#[channel(...)]` gives its remotes.
+fn channel_defaults(
+    attrs: &[Attribute],
+    inherited: &PayloadFormat,
+    errors: &mut Vec<syn::Error>,
+) -> PayloadFormat {
+    let mut f = inherited.clone();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("channel")) {
+        let r = attr.parse_nested_meta(|meta| {
+            if format_key(&meta, &mut f)? {
+                Ok(())
+            } else {
+                Err(meta.error(format!(
+                    "unknown channel option `{}`; expected codec or compress",
+                    key(&meta)
+                )))
+            }
+        });
+        if let Err(e) = r {
+            errors.push(e);
+        }
+    }
+    f
+}
+
 fn collect_decls(
     items: &[Item],
     ns: &mut Vec<String>,
+    defaults: &PayloadFormat,
     p: &mut Protocol,
     errors: &mut Vec<syn::Error>,
 ) {
@@ -337,19 +414,20 @@ fn collect_decls(
         match item {
             Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
+                    let inner_defaults = channel_defaults(&m.attrs, defaults, errors);
                     ns.push(pascal(&m.ident.to_string()));
-                    collect_decls(inner, ns, p, errors);
+                    collect_decls(inner, ns, &inner_defaults, p, errors);
                     ns.pop();
                 }
             }
             Item::Type(alias) => {
                 for attr in &alias.attrs {
                     if attr.path().is_ident("event") {
-                        if let Some(e) = event(attr, alias, ns, errors) {
+                        if let Some(e) = event(attr, alias, ns, defaults, errors) {
                             p.events.push(e);
                         }
                     } else if attr.path().is_ident("function") {
-                        if let Some(f) = function(attr, alias, ns, errors) {
+                        if let Some(f) = function(attr, alias, ns, defaults, errors) {
                             p.functions.push(f);
                         }
                     }
@@ -365,7 +443,8 @@ fn find_protocols(items: &[Item], p: &mut Protocol, errors: &mut Vec<syn::Error>
         if let Item::Mod(m) = item {
             if let Some((_, inner)) = &m.content {
                 if m.attrs.iter().any(is_protocol_attr) {
-                    collect_decls(inner, &mut Vec::new(), p, errors);
+                    let defaults = channel_defaults(&m.attrs, &PayloadFormat::default(), errors);
+                    collect_decls(inner, &mut Vec::new(), &defaults, p, errors);
                 } else {
                     find_protocols(inner, p, errors);
                 }
@@ -550,6 +629,74 @@ pub mod net {
             let e = parse_file_with_protocol(&src).unwrap_err();
             assert!(e.iter().any(|e| e.message.contains(want)), "{want}: {e:?}");
         }
+    }
+
+    const FORMATS: &str = r#"
+#[derive(NetCodec)]
+pub struct Small { pub a: u8 }
+#[skyrocket::protocol]
+pub mod net {
+    use super::*;
+    #[event(to_server, codec = "json")]
+    pub type A = Small;
+    #[event(to_client, unreliable, splittable, codec = "protobuf", compress)]
+    pub type B = Small;
+    #[channel(codec = "msgpack", compress = 256)]
+    pub mod bulk {
+        use super::*;
+        #[function(to_server)]
+        pub type C = fn(Small) -> Small;
+        #[event(to_client, codec = "skyrocket")]
+        pub type D = Small;
+    }
+    #[event(to_client, unreliable)]
+    pub type E = Small;
+}
+"#;
+
+    #[test]
+    fn codecs_and_compression_per_remote_and_per_channel() {
+        let (_, p) = parse_file_with_protocol(FORMATS).unwrap();
+        let f = |codec: &str, compress: Option<u32>| PayloadFormat {
+            codec: codec.to_owned(),
+            compress,
+        };
+        assert_eq!(p.events[0].format, f("json", None));
+        assert_eq!(p.events[1].format, f("protobuf", Some(128)));
+        assert_eq!(p.functions[0].format, f("msgpack", Some(256)));
+        // A remote's own key wins over its channel's; the channel's other key stays.
+        assert_eq!(p.events[2].format, f("skyrocket", Some(256)));
+        assert!(p.events[3].format.is_plain());
+    }
+
+    #[test]
+    fn unknown_codecs_and_unbounded_unreliable_formats_are_refused() {
+        let src = FORMATS.replace("codec = \"json\"", "codec = \"xml\"");
+        let e = parse_file_with_protocol(&src).unwrap_err();
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].message.contains("unknown codec `xml`"), "{e:?}");
+        // Pointing at the string literal of the attribute.
+        assert_eq!((e[0].pos.line, e[0].pos.column), (7, 32));
+        let src = FORMATS.replace(
+            "#[channel(codec = \"msgpack\"",
+            "#[channel(codec = \"yaml\"",
+        );
+        let e = parse_file_with_protocol(&src).unwrap_err();
+        assert!(e[0].message.contains("unknown codec `yaml`"), "{e:?}");
+        let src = FORMATS.replace("compress = 256", "compress = -1");
+        assert!(parse_file_with_protocol(&src).is_err());
+        // Text codecs have no schema size bound: unreliable needs splittable.
+        let src = FORMATS.replace(
+            "#[event(to_client, unreliable)]",
+            "#[event(to_client, unreliable, codec = \"json\")]",
+        );
+        let e = parse_file_with_protocol(&src).unwrap_err();
+        assert!(
+            e[0].message
+                .contains("unreliable event `E` uses codec `json`, whose size is not bounded"),
+            "{e:?}"
+        );
+        assert_eq!(e[0].pos.line, 20);
     }
 
     #[test]
