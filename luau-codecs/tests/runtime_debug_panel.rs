@@ -250,3 +250,63 @@ fn panel_builds_gui_instances_and_refreshes() {
     assert!(gone);
     assert!(w.errors().is_empty(), "{:#?}", w.errors());
 }
+
+#[test]
+fn plugins_register_middleware_tick_hooks_and_panels() {
+    let (mut w, uid) = world();
+    let (plugins, said_before): (String, u32) = eval(
+        &mut w,
+        Peer::Server,
+        r#"
+        ticks, said, errors = 0, 0, {}
+        Api.net:onError(function(info) table.insert(errors, info.remote .. ": " .. info.message) end)
+        local plugin = {
+            name = "audit",
+            install = function(net)
+                net:use({ inbound = function(ctx) if ctx.remote == "Say" then said += 1 end return true end })
+                net:onTick(function(dt) assert(dt >= 0) ticks += 1 end)
+                net:addPanel("Audit", function()
+                    return { columns = { "counter", "value" }, rows = { { "said", tostring(said) }, { "ticks", tostring(ticks) } } }
+                end)
+            end,
+        }
+        Api.net:use(plugin)
+        removeBroken = Api.net:onTick(function() error("tick exploded") end)
+        Api.net:addPanel("Broken", function() error("no data") end)
+        return table.concat(Api.net:plugins(), ","), said
+        "#,
+    );
+    assert_eq!(plugins, "audit");
+    assert_eq!(said_before, 0);
+    w.run(
+        Peer::Client(uid),
+        "for i = 1, 2 do Api.Say.fire({ text = 'again ' .. i }) end",
+        "Test",
+    )
+    .unwrap();
+    w.run_for(0.5).unwrap();
+    let (ticks, said, first_error, error_count): (u32, u32, String, u32) = eval(
+        &mut w,
+        Peer::Server,
+        "removeBroken(); return ticks, said, errors[1], #errors",
+    );
+    // 0.5 s at 60 Hz, and the failing hook did not stop the plugin's.
+    assert!((25..=31).contains(&ticks), "{ticks} ticks");
+    assert_eq!(said, 2, "middleware saw the two lines");
+    assert!(first_error.starts_with("tick: "), "{first_error}");
+    assert!(first_error.contains("tick exploded"), "{first_error}");
+    // One error a frame, reported at most `errorRateCap` (10) times a second.
+    assert!((10..=20).contains(&error_count), "{error_count}");
+    w.run_for(0.2).unwrap();
+    let (errors_after, report): (u32, String) = eval(
+        &mut w,
+        Peer::Server,
+        "return #errors, Panel.report(Api.net)",
+    );
+    assert_eq!(errors_after, error_count, "removed hook no longer runs");
+    let audit = report.find("Audit").expect("plugin panel in the report");
+    assert!(report[audit..].contains("said"), "{report}");
+    assert!(report[audit..].contains('2'), "{report}");
+    let broken = report.find("Broken").expect("failing panel shown");
+    assert!(report[broken..].contains("no data"), "{report}");
+}
