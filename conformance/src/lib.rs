@@ -17,3 +17,4 @@ pub mod schemas {
     pub const ARENA: &str = include_str!("../../examples/arena/schema.rs");
 }
 pub mod vectors;
+pub mod workloads;

@@ -9,86 +9,14 @@
 //! not in Luau, so only its sizes are Luau's concern: they equal Rust's.
 
 use mlua::{Function, Value as Lv};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use skyrocket::dynamic::Value;
-use skyrocket::roblox::Vector3;
-use skyrocket::schema::{Schema, Ty};
+use skyrocket::schema::Ty;
 use skyrocket_conformance::clock::cpu_seconds;
 use skyrocket_conformance::formats::LuauFormats;
 use skyrocket_conformance::luau::to_lua;
+use skyrocket_conformance::workloads::{workloads, Workload};
 use skyrocket_formats::compress::Compression;
 use skyrocket_formats::{BitPacked, Codec, Json, MsgPack};
 use std::hint::black_box;
-
-const BENCH_SCHEMA: &str = include_str!("../../bench/schema.rs");
-
-struct Workload {
-    title: &'static str,
-    schema: Schema,
-    type_name: &'static str,
-    value: Value,
-}
-
-/// The luau-bench workloads, from the same seed (so the same values).
-fn workloads() -> Vec<Workload> {
-    let bench = skyrocket_schema::parse_file(BENCH_SCHEMA).expect("bench schema");
-    let arena =
-        skyrocket_schema::parse_file(skyrocket_conformance::schemas::ARENA).expect("arena schema");
-    let mut rng = ChaCha8Rng::seed_from_u64(0x5C1_20C4E7);
-    let entities = Value::Struct(vec![Value::List(
-        (0..100)
-            .map(|_| Value::Struct((0..6).map(|_| Value::Int(rng.gen_range(0..=255))).collect()))
-            .collect(),
-    )]);
-    let booleans = Value::Struct(vec![Value::List(
-        (0..1000).map(|_| Value::Bool(rng.gen())).collect(),
-    )]);
-    let mut v3 = |lo: f32, hi: f32| {
-        let mut c = || rng.gen_range(lo..hi);
-        Value::Vector3(Vector3 {
-            x: c(),
-            y: c(),
-            z: c(),
-        })
-    };
-    let mut players = vec![];
-    for id in 0..64 {
-        let position = v3(-2000.0, 2000.0);
-        let velocity = v3(-100.0, 100.0);
-        let mut rng = ChaCha8Rng::seed_from_u64(id);
-        players.push(Value::Struct(vec![
-            Value::Int(id as i128 + 1),
-            position,
-            Value::Float(rng.gen_range(0.0f32..6.27) as f64),
-            Value::Int(rng.gen_range(0..=100)),
-            Value::Enum(rng.gen_range(0..6), vec![]),
-            Value::List((0..4).map(|_| Value::Bool(rng.gen())).collect()),
-            velocity,
-        ]));
-    }
-    let snapshot = Value::Struct(vec![Value::Int(123_456), Value::List(players)]);
-    vec![
-        Workload {
-            title: "Entities",
-            schema: bench.clone(),
-            type_name: "Entities",
-            value: entities,
-        },
-        Workload {
-            title: "Booleans",
-            schema: bench,
-            type_name: "Booleans",
-            value: booleans,
-        },
-        Workload {
-            title: "Arena",
-            schema: arena,
-            type_name: "Snapshot",
-            value: snapshot,
-        },
-    ]
-}
 
 struct Timing {
     runs: usize,
@@ -156,7 +84,7 @@ fn rust_row(w: &Workload, codec: &dyn Codec, timing: &Timing) -> String {
     });
     format!(
         "| {} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
-        w.title,
+        w.name,
         codec.name(),
         encoded.bytes.len(),
         packed.len(),
@@ -247,7 +175,7 @@ fn main() {
             let (ne, nd) = luau_times(w, format, true, &timing);
             println!(
                 "| {} | {format} | {:.1} | {:.1} | {:.1} | {:.1} |",
-                w.title,
+                w.name,
                 ie / 1e3,
                 id / 1e3,
                 ne / 1e3,

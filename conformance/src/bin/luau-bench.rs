@@ -26,97 +26,13 @@ use skyrocket_conformance::clock::cpu_seconds;
 use std::process::ExitCode;
 
 use mlua::{Compiler, Lua, Table, Value as Lv};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use skyrocket::dynamic::{self, Value};
-use skyrocket::roblox::Vector3;
 use skyrocket::schema::{length_bits, size_of, Schema, Ty, TypeKind};
 use skyrocket_conformance::luau::to_lua;
+use skyrocket_conformance::workloads::{workloads, Workload};
 use skyrocket_luau::{generate, GenOptions};
 
-const BENCH_SCHEMA: &str = include_str!("../../bench/schema.rs");
 const HARNESS: &str = include_str!("../../bench/harness.luau");
-const BASE_ENTITIES: &str = include_str!("../../bench/baseline_entities.luau");
-const BASE_BOOLEANS: &str = include_str!("../../bench/baseline_booleans.luau");
-const BASE_ARENA: &str = include_str!("../../bench/baseline_arena.luau");
-
-struct Workload {
-    key: &'static str,
-    title: &'static str,
-    schema: Schema,
-    type_name: &'static str,
-    value: Value,
-    baseline: &'static str,
-}
-
-fn workloads() -> Vec<Workload> {
-    let bench = skyrocket_schema::parse_file(BENCH_SCHEMA).expect("bench schema");
-    let arena =
-        skyrocket_schema::parse_file(skyrocket_conformance::schemas::ARENA).expect("arena schema");
-    let mut rng = ChaCha8Rng::seed_from_u64(0x5C1_20C4E7);
-    let entities = Value::Struct(vec![Value::List(
-        (0..100)
-            .map(|_| Value::Struct((0..6).map(|_| Value::Int(rng.gen_range(0..=255))).collect()))
-            .collect(),
-    )]);
-    let booleans = Value::Struct(vec![Value::List(
-        (0..1000).map(|_| Value::Bool(rng.gen())).collect(),
-    )]);
-    let mut f32_in = |lo: f32, hi: f32| Value::Float(rng.gen_range(lo..hi) as f64);
-    let mut v3_in = |lo: f32, hi: f32| {
-        let mut c = || match f32_in(lo, hi) {
-            Value::Float(f) => f as f32,
-            _ => unreachable!(),
-        };
-        Value::Vector3(Vector3 {
-            x: c(),
-            y: c(),
-            z: c(),
-        })
-    };
-    let mut players = vec![];
-    for id in 0..64 {
-        let position = v3_in(-2000.0, 2000.0);
-        let velocity = v3_in(-100.0, 100.0);
-        let mut rng = ChaCha8Rng::seed_from_u64(id);
-        players.push(Value::Struct(vec![
-            Value::Int(id as i128 + 1),
-            position,
-            Value::Float(rng.gen_range(0.0f32..6.27) as f64),
-            Value::Int(rng.gen_range(0..=100)),
-            Value::Enum(rng.gen_range(0..6), vec![]),
-            Value::List((0..4).map(|_| Value::Bool(rng.gen())).collect()),
-            velocity,
-        ]));
-    }
-    let snapshot = Value::Struct(vec![Value::Int(123_456), Value::List(players)]);
-    vec![
-        Workload {
-            key: "entities",
-            title: "Entities (100 x 6 u8)",
-            schema: bench.clone(),
-            type_name: "Entities",
-            value: entities,
-            baseline: BASE_ENTITIES,
-        },
-        Workload {
-            key: "booleans",
-            title: "Booleans (1000 bool)",
-            schema: bench,
-            type_name: "Booleans",
-            value: booleans,
-            baseline: BASE_BOOLEANS,
-        },
-        Workload {
-            key: "arena",
-            title: "Arena Snapshot (64 players)",
-            schema: arena,
-            type_name: "Snapshot",
-            value: snapshot,
-            baseline: BASE_ARENA,
-        },
-    ]
-}
 
 /// The bit-count floor of `value`: the sum of its fields' widths.
 fn floor_bits(schema: &Schema, ty: &Ty, value: &Value) -> u64 {

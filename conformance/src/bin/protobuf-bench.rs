@@ -8,88 +8,17 @@
 //! `cargo run --release -p skyrocket-conformance --bin protobuf-bench [-- --min-seconds S]`
 
 use mlua::{Function, Value as Lv};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use skyrocket::dynamic::{self, Value};
-use skyrocket::roblox::Vector3;
-use skyrocket::schema::{Schema, Ty};
+use skyrocket::dynamic;
+use skyrocket::schema::Ty;
 use skyrocket_conformance::clock::cpu_seconds;
 use skyrocket_conformance::luau::to_lua;
+use skyrocket_conformance::workloads::{workloads, Workload};
 use skyrocket_formats::compress::Compression;
 use skyrocket_formats::{Codec, Protobuf};
 use skyrocket_luau::library::FORMAT_FILES;
 use skyrocket_luau::{descriptor::generate_descriptor, generate, GenOptions};
 use skyrocket_sim::{Peer, World, WorldConfig};
 use std::hint::black_box;
-
-const BENCH_SCHEMA: &str = include_str!("../../bench/schema.rs");
-
-struct Workload {
-    title: &'static str,
-    schema: Schema,
-    type_name: &'static str,
-    value: Value,
-}
-
-/// The `luau-bench` workloads, with the same seed.
-fn workloads() -> Vec<Workload> {
-    let bench = skyrocket_schema::parse_file(BENCH_SCHEMA).expect("bench schema");
-    let arena =
-        skyrocket_schema::parse_file(skyrocket_conformance::schemas::ARENA).expect("arena schema");
-    let mut rng = ChaCha8Rng::seed_from_u64(0x5C1_20C4E7);
-    let entities = Value::Struct(vec![Value::List(
-        (0..100)
-            .map(|_| Value::Struct((0..6).map(|_| Value::Int(rng.gen_range(0..=255))).collect()))
-            .collect(),
-    )]);
-    let booleans = Value::Struct(vec![Value::List(
-        (0..1000).map(|_| Value::Bool(rng.gen())).collect(),
-    )]);
-    let mut v3_in = |lo: f32, hi: f32| {
-        let mut c = || rng.gen_range(lo..hi);
-        Value::Vector3(Vector3 {
-            x: c(),
-            y: c(),
-            z: c(),
-        })
-    };
-    let mut players = vec![];
-    for id in 0..64 {
-        let position = v3_in(-2000.0, 2000.0);
-        let velocity = v3_in(-100.0, 100.0);
-        let mut rng = ChaCha8Rng::seed_from_u64(id);
-        players.push(Value::Struct(vec![
-            Value::Int(id as i128 + 1),
-            position,
-            Value::Float(rng.gen_range(0.0f32..6.27) as f64),
-            Value::Int(rng.gen_range(0..=100)),
-            Value::Enum(rng.gen_range(0..6), vec![]),
-            Value::List((0..4).map(|_| Value::Bool(rng.gen())).collect()),
-            velocity,
-        ]));
-    }
-    let snapshot = Value::Struct(vec![Value::Int(123_456), Value::List(players)]);
-    vec![
-        Workload {
-            title: "Entities (100 x 6 u8)",
-            schema: bench.clone(),
-            type_name: "Entities",
-            value: entities,
-        },
-        Workload {
-            title: "Booleans (1000 bool)",
-            schema: bench,
-            type_name: "Booleans",
-            value: booleans,
-        },
-        Workload {
-            title: "Arena Snapshot (64 players)",
-            schema: arena,
-            type_name: "Snapshot",
-            value: snapshot,
-        },
-    ]
-}
 
 /// CPU seconds per call of `f`, best of three runs of at least `min_s`.
 fn time(min_s: f64, mut f: impl FnMut()) -> f64 {
