@@ -3,6 +3,7 @@
 //! the Rust side, on checked-in vectors, on random values, on every type of
 //! `conformance/schemas/`, and on hostile input.
 
+pub mod budget;
 pub mod clock;
 pub mod formats;
 pub mod json;

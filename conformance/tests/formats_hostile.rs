@@ -23,7 +23,6 @@ use skyrocket_formats::{Codec, Json, MsgPack};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-const MEMORY_LIMIT: usize = 256 * 1024 * 1024;
 const RANDOM_INPUTS_PER_TYPE: usize = 100;
 const MUTATIONS_PER_TYPE: usize = 150;
 
@@ -35,16 +34,7 @@ struct Harness {
 impl Harness {
     fn new(schema: &Schema) -> Self {
         let formats = LuauFormats::load(schema, true).expect("formats load");
-        let interrupts = Arc::new(AtomicU64::new(0));
-        let counter = interrupts.clone();
-        formats.lua().set_interrupt(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-            Ok(mlua::VmState::Continue)
-        });
-        formats
-            .lua()
-            .set_memory_limit(MEMORY_LIMIT)
-            .expect("memory limit set");
+        let interrupts = skyrocket_conformance::budget::guard(formats.lua());
         Harness {
             formats,
             interrupts,

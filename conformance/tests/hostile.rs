@@ -38,7 +38,6 @@ const KINDS: [&str; 11] = [
     "UnsafeInteger",
     "MissingInstance",
 ];
-const MEMORY_LIMIT: usize = 256 * 1024 * 1024;
 const RANDOM_INPUTS_PER_TYPE: usize = 200;
 const MUTATIONS_PER_TYPE: usize = 200;
 
@@ -50,16 +49,7 @@ struct Harness {
 impl Harness {
     fn new(schema: &Schema) -> Self {
         let codecs = LuauCodecs::load(schema, true).expect("module loads");
-        let interrupts = Arc::new(AtomicU64::new(0));
-        let counter = interrupts.clone();
-        codecs.lua().set_interrupt(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-            Ok(mlua::VmState::Continue)
-        });
-        codecs
-            .lua()
-            .set_memory_limit(MEMORY_LIMIT)
-            .expect("memory limit set");
+        let interrupts = skyrocket_conformance::budget::guard(codecs.lua());
         Harness { codecs, interrupts }
     }
 }

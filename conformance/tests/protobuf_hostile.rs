@@ -26,7 +26,6 @@ use skyrocket_formats::{Codec, Protobuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-const MEMORY_LIMIT: usize = 256 * 1024 * 1024;
 const RANDOM_INPUTS_PER_TYPE: usize = 200;
 const MUTATIONS_PER_TYPE: usize = 300;
 
@@ -38,16 +37,7 @@ struct Harness {
 impl Harness {
     fn new(schema: &Schema) -> Self {
         let format = LuauFormat::load(schema, "Formats/Protobuf.luau", true).expect("module loads");
-        let interrupts = Arc::new(AtomicU64::new(0));
-        let counter = interrupts.clone();
-        format.lua().set_interrupt(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-            Ok(mlua::VmState::Continue)
-        });
-        format
-            .lua()
-            .set_memory_limit(MEMORY_LIMIT)
-            .expect("memory limit set");
+        let interrupts = skyrocket_conformance::budget::guard(format.lua());
         Harness { format, interrupts }
     }
 }
