@@ -1,10 +1,11 @@
-//! What the schema-driven formats (JSON, MessagePack) share: failures that
+//! What the schema-driven formats (JSON, MessagePack, Protobuf) share: failures that
 //! remember where they happened, and the checks every format applies exactly
 //! as the bit-packed encoder does.
 
 use crate::FormatError;
 use skyrocket::dynamic::{key_order, Value};
-use skyrocket_schema::ir::{Fields, IntEncoding, IntTy, Schema, Ty, TypeDef};
+use skyrocket::roblox::{CFrame, Color3, Vector2, Vector3};
+use skyrocket_schema::ir::{Fields, IntEncoding, IntTy, RobloxTy, Schema, Ty, TypeDef};
 use std::cmp::Ordering;
 
 /// One step of a path into a value.
@@ -171,4 +172,47 @@ pub(crate) fn encoded_fields<'s>(
         ));
     }
     Ok(list)
+}
+
+/// The float components every format carries for a float-based Roblox type
+/// (Vector3: x, y, z; Vector2: x, y; CFrame: its 12 `GetComponents()`;
+/// Color3: r, g, b), or `None` for other types or a mismatched value.
+pub(crate) fn roblox_floats(ty: &RobloxTy, value: &Value) -> Option<Vec<f32>> {
+    Some(match (ty, value) {
+        (RobloxTy::Vector3(_), Value::Vector3(v)) => vec![v.x, v.y, v.z],
+        (RobloxTy::Vector2(_), Value::Vector2(v)) => vec![v.x, v.y],
+        (RobloxTy::CFrame { .. }, Value::CFrame(cf)) => cf.components().to_vec(),
+        (RobloxTy::Color3 { .. }, Value::Color3(c)) => vec![c.r, c.g, c.b],
+        _ => return None,
+    })
+}
+
+/// How many floats [`roblox_floats`] gives for `ty`, or `None` when `ty` is
+/// not a float-based Roblox type.
+pub(crate) fn roblox_float_count(ty: &RobloxTy) -> Option<usize> {
+    match ty {
+        RobloxTy::Vector3(_) | RobloxTy::Color3 { .. } => Some(3),
+        RobloxTy::Vector2(_) => Some(2),
+        RobloxTy::CFrame { .. } => Some(12),
+        _ => None,
+    }
+}
+
+/// The inverse of [`roblox_floats`]; missing components are 0.
+pub(crate) fn roblox_from_floats(ty: &RobloxTy, c: &[f32]) -> Option<Value> {
+    let f = |i: usize| c.get(i).copied().unwrap_or(0.0);
+    Some(match ty {
+        RobloxTy::Vector3(_) => Value::Vector3(Vector3::new(f(0), f(1), f(2))),
+        RobloxTy::Vector2(_) => Value::Vector2(Vector2::new(f(0), f(1))),
+        RobloxTy::CFrame { .. } => Value::CFrame(CFrame {
+            position: Vector3::new(f(0), f(1), f(2)),
+            rotation: [[f(3), f(4), f(5)], [f(6), f(7), f(8)], [f(9), f(10), f(11)]],
+        }),
+        RobloxTy::Color3 { .. } => Value::Color3(Color3 {
+            r: f(0),
+            g: f(1),
+            b: f(2),
+        }),
+        _ => return None,
+    })
 }

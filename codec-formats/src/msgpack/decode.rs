@@ -5,7 +5,7 @@ use crate::common::{check_int, check_len, is_option, key_text, named, unit_only,
 use crate::json::SKIP_DEPTH;
 use rmp::Marker;
 use skyrocket::dynamic::{key_order, Value};
-use skyrocket::roblox::{self, CFrame, Color3, EnumItem, Instance, Vector2, Vector3};
+use skyrocket::roblox::{self, EnumItem, Instance};
 use skyrocket_schema::ir::{Fields, FloatTy, IntTy, RobloxTy, Schema, Ty, TypeKind, Variant};
 use std::cmp::Ordering;
 
@@ -493,28 +493,13 @@ impl<'a> Reader<'a> {
         use skyrocket_schema::ir::IntEncoding::Fixed;
         let at = self.pos;
         Ok(match ty {
-            RobloxTy::Vector3(_) => {
-                let c = self.f32s(3)?;
-                Value::Vector3(Vector3::new(c[0], c[1], c[2]))
-            }
-            RobloxTy::Vector2(_) => {
-                let c = self.f32s(2)?;
-                Value::Vector2(Vector2::new(c[0], c[1]))
-            }
-            RobloxTy::CFrame { .. } => {
-                let c = self.f32s(12)?;
-                Value::CFrame(CFrame {
-                    position: Vector3::new(c[0], c[1], c[2]),
-                    rotation: [[c[3], c[4], c[5]], [c[6], c[7], c[8]], [c[9], c[10], c[11]]],
-                })
-            }
-            RobloxTy::Color3 { .. } => {
-                let c = self.f32s(3)?;
-                Value::Color3(Color3 {
-                    r: c[0],
-                    g: c[1],
-                    b: c[2],
-                })
+            RobloxTy::Vector3(_)
+            | RobloxTy::Vector2(_)
+            | RobloxTy::CFrame { .. }
+            | RobloxTy::Color3 { .. } => {
+                let count = crate::common::roblox_float_count(ty).unwrap_or(0);
+                let c = self.f32s(count)?;
+                crate::common::roblox_from_floats(ty, &c).unwrap_or(Value::Unit)
             }
             RobloxTy::UDim => Value::UDim(self.udims(1)?[0]),
             RobloxTy::UDim2 => {

@@ -189,10 +189,13 @@ impl<'s> Encoder<'s> {
 
     fn roblox(&mut self, ty: &RobloxTy, value: &Value) -> Option<()> {
         match (ty, value) {
-            (RobloxTy::Vector3(_), Value::Vector3(v)) => self.f32s(&[v.x, v.y, v.z]),
-            (RobloxTy::Vector2(_), Value::Vector2(v)) => self.f32s(&[v.x, v.y]),
-            (RobloxTy::CFrame { .. }, Value::CFrame(cf)) => self.f32s(&cf.components()),
-            (RobloxTy::Color3 { .. }, Value::Color3(c)) => self.f32s(&[c.r, c.g, c.b]),
+            (
+                RobloxTy::Vector3(_)
+                | RobloxTy::Vector2(_)
+                | RobloxTy::CFrame { .. }
+                | RobloxTy::Color3 { .. },
+                v,
+            ) => self.f32s(&crate::common::roblox_floats(ty, v)?),
             (RobloxTy::UDim, Value::UDim(u)) => {
                 let _ = w::write_array_len(&mut self.out, 2);
                 self.udim(u);

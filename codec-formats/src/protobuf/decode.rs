@@ -17,7 +17,7 @@ use super::shape::{
     WT_LEN, WT_START_GROUP, WT_VARINT,
 };
 use skyrocket::dynamic::{key_order, Value};
-use skyrocket::roblox::{self, CFrame, Color3, EnumItem, Instance, Vector2, Vector3};
+use skyrocket::roblox::{self, EnumItem, Instance};
 use skyrocket_schema::ir::{Fields, RobloxTy, Schema, Ty, TypeKind};
 use std::cmp::Ordering;
 use std::ops::Range;
@@ -523,21 +523,14 @@ impl<'a> Dec<'a> {
             Ty::Unit => Value::Unit,
             Ty::Tuple(_) => Value::List(values),
             Ty::Roblox(r) => match r {
-                RobloxTy::Vector3(_) => Value::Vector3(Vector3::new(float(0), float(1), float(2))),
-                RobloxTy::Vector2(_) => Value::Vector2(Vector2::new(float(0), float(1))),
-                RobloxTy::CFrame { .. } => Value::CFrame(CFrame {
-                    position: Vector3::new(float(0), float(1), float(2)),
-                    rotation: [
-                        [float(3), float(4), float(5)],
-                        [float(6), float(7), float(8)],
-                        [float(9), float(10), float(11)],
-                    ],
-                }),
-                RobloxTy::Color3 { .. } => Value::Color3(Color3 {
-                    r: float(0),
-                    g: float(1),
-                    b: float(2),
-                }),
+                RobloxTy::Vector3(_)
+                | RobloxTy::Vector2(_)
+                | RobloxTy::CFrame { .. }
+                | RobloxTy::Color3 { .. } => {
+                    let count = crate::common::roblox_float_count(r).unwrap_or(0);
+                    let floats: Vec<f32> = (0..count).map(float).collect();
+                    crate::common::roblox_from_floats(r, &floats).unwrap_or(Value::Unit)
+                }
                 RobloxTy::UDim => Value::UDim(roblox::UDim {
                     scale: float(0),
                     offset: match values.get(1) {

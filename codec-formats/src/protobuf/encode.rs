@@ -305,10 +305,13 @@ impl<'s> Enc<'s> {
 
     fn roblox(&mut self, r: &RobloxTy, value: &Value) -> Option<Res<()>> {
         let floats: Vec<f32> = match (r, value) {
-            (RobloxTy::Vector3(_), Value::Vector3(v)) => vec![v.x, v.y, v.z],
-            (RobloxTy::Vector2(_), Value::Vector2(v)) => vec![v.x, v.y],
-            (RobloxTy::CFrame { .. }, Value::CFrame(cf)) => cf.components().to_vec(),
-            (RobloxTy::Color3 { .. }, Value::Color3(c)) => vec![c.r, c.g, c.b],
+            (
+                RobloxTy::Vector3(_)
+                | RobloxTy::Vector2(_)
+                | RobloxTy::CFrame { .. }
+                | RobloxTy::Color3 { .. },
+                v,
+            ) => crate::common::roblox_floats(r, v)?,
             (RobloxTy::UDim, Value::UDim(u)) => return Some(self.udim(u)),
             (RobloxTy::UDim2, Value::UDim2(u)) => {
                 return Some((|| {
