@@ -29,7 +29,7 @@ use skyrocket_schema::{Protocol, Schema, SchemaError, Sizes};
 use crate::{generate, GenOptions};
 
 const USAGE: &str = "usage:
-  skyrocket gen <schema.rs> --out <dir> [--name <Module>] [--proto <file.proto>]
+  skyrocket gen <schema.rs> --out <dir> [--name <Module>] [--proto <file.proto>] [--formats] [--crypto]
   skyrocket gen <schema.rs> --proto <file.proto>
   skyrocket check <schema.rs>
   skyrocket sim <project-folder> [--clients N] [--seconds S] [--link PRESET] [--seed N]";
@@ -60,6 +60,8 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
     let mut out_dir: Option<PathBuf> = None;
     let mut name = String::from("Codecs");
     let mut proto: Option<PathBuf> = None;
+    let mut with_formats = false;
+    let mut with_crypto = false;
     while let Some(a) = it.next() {
         match a.as_str() {
             "--out" | "-o" => {
@@ -67,6 +69,8 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
             }
             "--name" => name = it.next().ok_or_else(|| USAGE.to_owned())?.clone(),
             "--proto" => proto = Some(it.next().ok_or_else(|| USAGE.to_owned())?.into()),
+            "--formats" => with_formats = true,
+            "--crypto" => with_crypto = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
             s => {
@@ -120,15 +124,32 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
                 crate::descriptor::generate_descriptor(&schema, module.schema_hash, Some(&display));
             let path = out_dir.join("Schema.luau");
             std::fs::write(&path, descriptor).map_err(|e| format!("{}: {e}", path.display()))?;
-            let library = crate::library::write_library(&out_dir)
-                .map_err(|e| format!("{}: {e}", out_dir.display()))?;
-            writeln!(
-                out,
-                "wrote {} (the schema as data) and {} modules under Formats/ and Crypto/",
-                path.display(),
-                library.len()
-            )
-            .map_err(|e| e.to_string())?;
+            writeln!(out, "wrote {} (the schema as data)", path.display())
+                .map_err(|e| e.to_string())?;
+            let protocol_uses_formats = protocol
+                .events
+                .iter()
+                .map(|e| &e.format)
+                .chain(protocol.functions.iter().map(|f| &f.format))
+                .any(|f| !f.is_plain());
+            let mut library: Vec<(&str, &[(&str, &str)])> = Vec::new();
+            if with_formats || protocol_uses_formats {
+                library.push(("Formats/", crate::library::FORMAT_FILES));
+            }
+            if with_crypto {
+                library.push(("Crypto/", crate::library::CRYPTO_FILES));
+            }
+            for (folder, files) in library {
+                let written = crate::library::write_files(&out_dir, files)
+                    .map_err(|e| format!("{}: {e}", out_dir.display()))?;
+                writeln!(
+                    out,
+                    "wrote {} modules under {}",
+                    written.len(),
+                    out_dir.join(folder).display()
+                )
+                .map_err(|e| e.to_string())?;
+            }
             write_protocol(out, &schema, &protocol, &display, &out_dir, &name)
         }
         "check" => {

@@ -102,3 +102,62 @@ fn schema_errors_are_file_line_col() {
     let (code, _, err) = cli(&["frobnicate"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn formats_and_crypto_are_shipped_when_used_or_asked_for() {
+    let lean = temp_dir("lean");
+    let (code, out, err) = cli(&["gen", &fixture(), "--out", lean.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(lean.join("Schema.luau").exists(), "{out}");
+    assert!(!lean.join("Formats").exists(), "{out}");
+    assert!(!lean.join("Crypto").exists(), "{out}");
+
+    let full = temp_dir("full");
+    let (code, out, err) = cli(&[
+        "gen",
+        &fixture(),
+        "--out",
+        full.to_str().unwrap(),
+        "--formats",
+        "--crypto",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for (rel, _) in skyrocket_luau::library::FORMAT_FILES
+        .iter()
+        .chain(skyrocket_luau::library::CRYPTO_FILES)
+    {
+        assert!(full.join(rel).exists(), "{rel} missing:\n{out}");
+    }
+
+    // A protocol with a JSON event needs Formats/ at run time: shipped unasked.
+    let dir = temp_dir("json-protocol");
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = dir.join("schema.rs");
+    std::fs::write(
+        &schema,
+        r#"
+#[derive(NetCodec)]
+pub struct Note { #[net(max_len = 20)] pub text: String }
+#[skyrocket::protocol]
+pub mod net {
+    use super::*;
+    #[event(to_client, codec = "json")]
+    pub type Log = Note;
+}
+"#,
+    )
+    .unwrap();
+    let out_dir = dir.join("out");
+    let (code, out, err) = cli(&[
+        "gen",
+        schema.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out_dir.join("Formats/Json.luau").exists(), "{out}");
+    assert!(!out_dir.join("Crypto").exists(), "{out}");
+    for d in [lean, full, dir] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
