@@ -7,7 +7,9 @@
 //!   API) and the runtime modules under `<dir>/Net/`;
 //!   with `--proto <file.proto>`, also (or, without `--out`, only) the
 //!   proto3 file of the schema for the Protobuf codec (package: the schema
-//!   file's stem);
+//!   file's stem); `Schema.luau` always, `Formats/` when the protocol uses
+//!   another codec or compression, with `--proto`, or with `--formats`, and
+//!   `Crypto/` with `--crypto`;
 //! - `skyrocket check <schema.rs>` prints the encoded size bounds of every
 //!   type (bits and bytes);
 //! - `skyrocket sim <project-folder> [--clients N] [--seconds S] [--link P]
@@ -133,7 +135,8 @@ fn run_inner(args: &[String], out: &mut dyn Write) -> Result<(), String> {
                 .chain(protocol.functions.iter().map(|f| &f.format))
                 .any(|f| !f.is_plain());
             let mut library: Vec<(&str, &[(&str, &str)])> = Vec::new();
-            if with_formats || protocol_uses_formats {
+            // Asking for a .proto means talking Protobuf: its Luau codec comes along.
+            if with_formats || protocol_uses_formats || proto.is_some() {
                 library.push(("Formats/", crate::library::FORMAT_FILES));
             }
             if with_crypto {
