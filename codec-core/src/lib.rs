@@ -21,6 +21,8 @@
 //!
 //! The format is specified in `docs/wire-format.md`.
 
+#![warn(missing_docs)]
+
 pub mod codec;
 pub mod dynamic;
 pub mod error;

@@ -8,13 +8,16 @@
 //! that make both sides agree are in `docs/formats.md`.
 //!
 //! Every codec validates what the bit-packed encoder would: integer ranges,
-//! length caps, fixed lengths, variant tags, quantization ranges, UTF-8. A
-//! format carries a value at its field's Rust type (an `f32` field as a
-//! binary32); quantization and half precision are bit-packed encodings only.
+//! length caps, fixed lengths, variant tags, UTF-8 (floats are never
+//! range-checked: the bit-packed encoder clamps quantized values). A format
+//! carries a value at its field's Rust type (an `f32` field as a binary32);
+//! quantization and half precision are bit-packed encodings only.
 //!
 //! Typed Rust values go through [`encode_typed`] / [`decode_typed`].
 //! Compression is a separate layer: [`compress`]; encryption another:
 //! [`envelope`] (ChaCha20-Poly1305 with a replay window).
+
+#![warn(missing_docs)]
 
 mod common;
 pub mod compress;

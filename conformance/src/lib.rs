@@ -3,6 +3,8 @@
 //! the Rust side, on checked-in vectors, on random values, on every type of
 //! `conformance/schemas/`, and on hostile input.
 
+#![warn(missing_docs)]
+
 pub mod budget;
 pub mod clock;
 pub mod formats;

@@ -49,6 +49,8 @@
 //! | enum, otherwise | tagged union `{ kind: "Move", x: number } \| { kind: "Idle" }` |
 //! | Roblox types | `Vector3`, `Vector2`, `CFrame`, `Color3`, `UDim`, `UDim2`, `DateTime`, `EnumItem`, `Instance?` |
 
+#![warn(missing_docs)]
+
 pub mod cli;
 mod decode;
 pub mod descriptor;

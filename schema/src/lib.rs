@@ -3,6 +3,8 @@
 //! (shared by `#[derive(NetCodec)]` and `skyrocket gen`), and the analyses
 //! every backend needs (encoded size bounds).
 
+#![warn(missing_docs)]
+
 pub mod error;
 pub mod ir;
 #[cfg(feature = "parse")]
