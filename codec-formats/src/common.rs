@@ -112,6 +112,15 @@ pub(crate) fn check_int(kind: IntTy, encoding: IntEncoding, v: i128) -> Result<(
     Ok(())
 }
 
+/// Checks the length of a fixed-size value (`[u8; N]`, `[T; N]`, a tuple).
+pub(crate) fn check_exact_len(len: usize, expected: usize, what: &str) -> Result<(), String> {
+    if len == expected {
+        Ok(())
+    } else {
+        Err(format!("expected exactly {expected} {what}, got {len}"))
+    }
+}
+
 /// Checks a length against a `max_len` cap.
 pub(crate) fn check_len(len: usize, max_len: Option<u32>, what: &str) -> Result<(), String> {
     match max_len {

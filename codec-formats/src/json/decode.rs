@@ -4,7 +4,8 @@
 
 use super::base64;
 use crate::common::{
-    check_int, check_len, int_bounds, is_option, key_text, named, unit_only, Fail, Res,
+    check_exact_len, check_int, check_len, int_bounds, is_option, key_text, named, unit_only, Fail,
+    Res,
 };
 use skyrocket::dynamic::{key_order, Value};
 use skyrocket::roblox::{self, EnumItem, Instance};
@@ -422,11 +423,7 @@ impl<'a> Parser<'a> {
             }
             Ty::ByteArray(n) => {
                 let b = self.bytes()?;
-                if b.len() != *n as usize {
-                    return Err(
-                        self.fail(at, format!("expected exactly {n} bytes, got {}", b.len()))
-                    );
-                }
+                check_exact_len(b.len(), *n as usize, "bytes").map_err(|m| self.fail(at, m))?;
                 Value::Bytes(b)
             }
             Ty::Option(inner) => {

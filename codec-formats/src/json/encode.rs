@@ -2,7 +2,8 @@
 
 use super::{base64, number};
 use crate::common::{
-    check_int, check_len, encoded_fields, key_text, named, sorted, unit_only, Fail, Res,
+    check_exact_len, check_int, check_len, encoded_fields, key_text, named, sorted, unit_only,
+    Fail, Res,
 };
 use skyrocket::dynamic::Value;
 use skyrocket::roblox::{Instance, UDim};
@@ -50,12 +51,7 @@ impl<'s> Encoder<'s> {
                 self.bytes(b);
             }
             (Ty::ByteArray(n), Value::Bytes(b)) => {
-                if b.len() != *n as usize {
-                    return Err(Fail::new(
-                        None,
-                        format!("expected exactly {n} bytes, got {}", b.len()),
-                    ));
-                }
+                check_exact_len(b.len(), *n as usize, "bytes").map_err(|m| Fail::new(None, m))?;
                 self.bytes(b);
             }
             (Ty::Option(inner), Value::Option(v)) => match v {
@@ -68,12 +64,8 @@ impl<'s> Encoder<'s> {
                 self.array(items.iter().map(|v| (&**elem, v)))?;
             }
             (Ty::Array { elem, len }, Value::List(items)) => {
-                if items.len() != *len as usize {
-                    return Err(Fail::new(
-                        None,
-                        format!("expected exactly {len} elements, got {}", items.len()),
-                    ));
-                }
+                check_exact_len(items.len(), *len as usize, "elements")
+                    .map_err(|m| Fail::new(None, m))?;
                 self.array(items.iter().map(|v| (&**elem, v)))?;
             }
             (Ty::Tuple(tys), Value::List(items)) if tys.len() == items.len() => {

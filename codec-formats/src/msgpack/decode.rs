@@ -1,7 +1,9 @@
 //! The MessagePack decoder: schema-driven, every length checked against the
 //! bytes left before anything is allocated for it.
 
-use crate::common::{check_int, check_len, is_option, key_text, named, unit_only, Fail, Res};
+use crate::common::{
+    check_exact_len, check_int, check_len, is_option, key_text, named, unit_only, Fail, Res,
+};
 use crate::json::SKIP_DEPTH;
 use rmp::Marker;
 use skyrocket::dynamic::{key_order, Value};
@@ -358,11 +360,7 @@ impl<'a> Reader<'a> {
             }
             Ty::ByteArray(n) => {
                 let b = self.bin()?;
-                if b.len() != *n as usize {
-                    return Err(
-                        self.fail(at, format!("expected exactly {n} bytes, got {}", b.len()))
-                    );
-                }
+                check_exact_len(b.len(), *n as usize, "bytes").map_err(|m| self.fail(at, m))?;
                 Value::Bytes(b)
             }
             Ty::Option(inner) => {
@@ -380,19 +378,12 @@ impl<'a> Reader<'a> {
             }
             Ty::Array { elem, len } => {
                 let n = self.array_len()?;
-                if n != *len as usize {
-                    return Err(self.fail(at, format!("expected exactly {len} elements, got {n}")));
-                }
+                check_exact_len(n, *len as usize, "elements").map_err(|m| self.fail(at, m))?;
                 Value::List(self.items(n, |_| &**elem)?)
             }
             Ty::Tuple(tys) => {
                 let n = self.array_len()?;
-                if n != tys.len() {
-                    return Err(self.fail(
-                        at,
-                        format!("expected exactly {} elements, got {n}", tys.len()),
-                    ));
-                }
+                check_exact_len(n, tys.len(), "elements").map_err(|m| self.fail(at, m))?;
                 Value::List(self.items(n, |i| &tys[i])?)
             }
             Ty::Set { elem, max_len, .. } => {

@@ -1,7 +1,8 @@
 //! The MessagePack encoder: the smallest representation of every value.
 
 use crate::common::{
-    check_int, check_len, encoded_fields, key_text, named, sorted, unit_only, Fail, Res,
+    check_exact_len, check_int, check_len, encoded_fields, key_text, named, sorted, unit_only,
+    Fail, Res,
 };
 use rmp::encode as w;
 use skyrocket::dynamic::Value;
@@ -102,12 +103,7 @@ impl<'s> Encoder<'s> {
                 self.bin(b)?;
             }
             (Ty::ByteArray(n), Value::Bytes(b)) => {
-                if b.len() != *n as usize {
-                    return Err(Fail::new(
-                        None,
-                        format!("expected exactly {n} bytes, got {}", b.len()),
-                    ));
-                }
+                check_exact_len(b.len(), *n as usize, "bytes").map_err(|m| Fail::new(None, m))?;
                 self.bin(b)?;
             }
             (Ty::Option(inner), Value::Option(v)) => match v {
@@ -122,12 +118,8 @@ impl<'s> Encoder<'s> {
                 self.array(items.iter().map(|v| (&**elem, v)), items.len())?;
             }
             (Ty::Array { elem, len }, Value::List(items)) => {
-                if items.len() != *len as usize {
-                    return Err(Fail::new(
-                        None,
-                        format!("expected exactly {len} elements, got {}", items.len()),
-                    ));
-                }
+                check_exact_len(items.len(), *len as usize, "elements")
+                    .map_err(|m| Fail::new(None, m))?;
                 self.array(items.iter().map(|v| (&**elem, v)), items.len())?;
             }
             (Ty::Tuple(tys), Value::List(items)) if tys.len() == items.len() => {
