@@ -90,16 +90,39 @@ impl LuauCodecs {
         bytes: &[u8],
         instances: &[Instance],
     ) -> Result<Value, LuauError> {
+        self.try_decode_within(type_name, &[], bytes, &[], instances)
+    }
+
+    /// Decodes `bytes` with `tryDecode` from a buffer holding `before`,
+    /// `bytes` and `after` (offset and length given): the result must not
+    /// depend on the bytes around the message.
+    pub fn try_decode_within(
+        &self,
+        type_name: &str,
+        before: &[u8],
+        bytes: &[u8],
+        after: &[u8],
+        instances: &[Instance],
+    ) -> Result<Value, LuauError> {
         let codec = self.codec(type_name)?;
         let try_decode: mlua::Function = codec.get("tryDecode").map_err(err)?;
-        let buffer = self.lua.create_buffer(bytes).map_err(err)?;
+        let whole = [before, bytes, after].concat();
+        let buffer = self.lua.create_buffer(whole).map_err(err)?;
+        let (offset, length) = if before.is_empty() && after.is_empty() {
+            (Lv::Nil, Lv::Nil)
+        } else {
+            (
+                Lv::Integer(before.len() as i64),
+                Lv::Integer(bytes.len() as i64),
+            )
+        };
         let side = self.lua.create_table().map_err(err)?;
         for (i, instance) in instances.iter().enumerate() {
             side.raw_set(i + 1, instance_to_lua(&self.lua, instance).map_err(err)?)
                 .map_err(err)?;
         }
         let (value, error): (Lv, Option<String>) = try_decode
-            .call((buffer, Lv::Nil, Lv::Nil, side))
+            .call((buffer, offset, length, side))
             .map_err(|e| format!("tryDecode raised: {e}"))?;
         if let Some(error) = error {
             return Err(error);

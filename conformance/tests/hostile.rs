@@ -82,9 +82,25 @@ fn mutate(rng: &mut ChaCha8Rng, bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Random bytes around a message: decoders read bit-section windows that
+/// may start before the message (up to a few hundred bytes for long runs of
+/// fields), from the buffer or from the padded copy `read` makes.
+fn surroundings(rng: &mut ChaCha8Rng) -> (Vec<u8>, Vec<u8>) {
+    let before_len = match rng.gen_range(0..3) {
+        0 => rng.gen_range(0..8),
+        1 => rng.gen_range(8..64),
+        _ => rng.gen_range(64..400),
+    };
+    let after_len = rng.gen_range(0..16);
+    let before = (0..before_len).map(|_| rng.gen()).collect();
+    let after = (0..after_len).map(|_| rng.gen()).collect();
+    (before, after)
+}
+
 fn check_input(
     schema: &Schema,
     h: &Harness,
+    rng: &mut ChaCha8Rng,
     type_name: &str,
     input: &[u8],
     instances: &[Instance],
@@ -95,6 +111,27 @@ fn check_input(
     let luau = h.codecs.try_decode(type_name, input, instances);
     let work = h.interrupts.load(Ordering::Relaxed);
     let what = format!("{type_name} input {}", to_hex(input));
+    let (before, after) = surroundings(rng);
+    let within = h
+        .codecs
+        .try_decode_within(type_name, &before, input, &after, instances);
+    match (&luau, &within) {
+        (Ok(a), Ok(b)) => assert!(
+            same(a, b),
+            "{what}: decoded {a:?} alone, {b:?} after {} other bytes",
+            before.len()
+        ),
+        (Err(a), Err(b)) => assert_eq!(
+            a,
+            b,
+            "{what}: the error changed with {} bytes before the message",
+            before.len()
+        ),
+        _ => panic!(
+            "{what}: alone {luau:?}, after {} other bytes {within:?}",
+            before.len()
+        ),
+    }
     // Generous constant: a few interrupts per element or call, never more than linear.
     let bound = 64 + 16 * input.len() as u64 * 8;
     assert!(
@@ -176,7 +213,9 @@ fn run(schema_name: &str, source: &str, seed: u64) {
         for _ in 0..RANDOM_INPUTS_PER_TYPE {
             let len = rng.gen_range(0..64);
             let input: Vec<u8> = (0..len).map(|_| rng.gen()).collect();
-            check_input(&schema, &h, &def.name, &input, &instances, &mut stats);
+            check_input(
+                &schema, &h, &mut rng, &def.name, &input, &instances, &mut stats,
+            );
         }
         let mut gen = ValueGen::new(&schema, ChaCha8Rng::seed_from_u64(rng.gen()));
         for _ in 0..MUTATIONS_PER_TYPE {
@@ -185,7 +224,7 @@ fn run(schema_name: &str, source: &str, seed: u64) {
                 continue;
             };
             let input = mutate(&mut rng, &bytes);
-            check_input(&schema, &h, &def.name, &input, &side, &mut stats);
+            check_input(&schema, &h, &mut rng, &def.name, &input, &side, &mut stats);
         }
     }
     let (accepted, rejected) = stats;

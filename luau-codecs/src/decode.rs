@@ -50,6 +50,12 @@ pub struct Dec<'a> {
     /// The open run of byte-section reads: its check's placeholder (before
     /// the first read) and (end offset from `p`, failure) per field.
     byte_run: Option<(Placeholder, Vec<(u64, String)>)>,
+    /// Bit offset (in `qoff` terms) up to which a bounds check has passed:
+    /// bits below it lie in the message.
+    checked: i64,
+    /// Bytes before the message start that a window may read (see
+    /// [`Dec::open_window`]).
+    pad: u64,
 }
 
 impl<'a> Dec<'a> {
@@ -68,6 +74,8 @@ impl<'a> Dec<'a> {
             entry: None,
             pending: vec![],
             byte_run: None,
+            checked: 0,
+            pad: 0,
         }
     }
 
@@ -156,6 +164,7 @@ impl<'a> Dec<'a> {
         };
         // `lim` moves: later byte reads need their own check.
         self.close_bytes();
+        self.checked = self.checked.max(end as i64);
         self.w
             .line(format!("lim = E - bit32.rshift(q + {}, 3)", end + 7));
         if self.pending.len() == 1 {
@@ -177,9 +186,16 @@ impl<'a> Dec<'a> {
         }
         if self.qoff > 0 {
             self.w.line(format!("q += {}", self.qoff));
+            self.checked -= self.qoff as i64;
             self.qoff = 0;
         }
         self.win = None;
+    }
+
+    /// After code that checked the bit section up to the current `q`
+    /// itself (a call, a varint, a run of bools, a branch's start).
+    fn checked_here(&mut self) {
+        self.checked = self.qoff as i64;
     }
 
     /// Checks and reserves `n` byte-section bytes; returns their position.
@@ -205,7 +221,15 @@ impl<'a> Dec<'a> {
     /// `2^-(bit offset within the first byte)`; `bit32` truncates. Windows
     /// of one run lie 32 bits apart, so they share `ws` (`first`: compute
     /// it). Variable shifts are slow in native code; this has none.
+    ///
+    /// Bounds are checked after a run of fields, so a window may start
+    /// below the message (never more than [`Dec::pad`] bytes: each check
+    /// put the bits below `checked` in the message, whose start is at or
+    /// after the buffer's). `read` gives messages that close to the buffer's
+    /// start a padded copy, so windows need no test of their own.
     fn open_window(&mut self, start: u64, first: bool) {
+        let ahead = (start as i64 - self.checked).max(0) as u64;
+        self.pad = self.pad.max(6 + ahead.div_ceil(8));
         let q = self.q_at(start);
         match self.win {
             Some(prev) if !first => {
@@ -217,7 +241,7 @@ impl<'a> Dec<'a> {
             }
         }
         self.w.line(
-            "wx = (if wa >= 0 then bit32.byteswap(buffer.readu32(b, wa + 1)) + buffer.readu8(b, wa) * 4294967296 else rwin5(b, wa)) * ws",
+            "wx = (bit32.byteswap(buffer.readu32(b, wa + 1)) + buffer.readu8(b, wa) * 4294967296) * ws",
         );
         self.win = Some(start);
         self.used_window = true;
@@ -374,6 +398,7 @@ impl<'a> Dec<'a> {
         self.w.line(format!("{sh} += 7"));
         self.w.close("end");
         self.w.close("end");
+        self.checked_here();
         let v = self.fresh("v");
         if signed {
             self.w.line(format!(
@@ -755,6 +780,7 @@ impl<'a> Dec<'a> {
                 ));
                 self.w.line(format!("p, q = {np}, {nq}"));
                 self.w.line("lim = E - bit32.rshift(q + 7, 3)");
+                self.checked_here();
                 v
             }
         }
@@ -822,6 +848,7 @@ impl<'a> Dec<'a> {
         self.w.line(format!("q += {last} - {k} + 1"));
         self.w.line(format!("{k} = {last} + 1"));
         self.w.close("end");
+        self.checked_here();
         v
     }
 
@@ -1007,13 +1034,14 @@ impl<'a> Dec<'a> {
 
 /// Emits `dec_T` for one schema type (assigning the forward-declared local);
 /// `entry` is its static entry-depth bound ([`crate::entry_depths`]).
+/// Returns how many bytes before the message its windows may read.
 pub fn emit_decoder(
     w: &mut Writer,
     schema: &Schema,
     def: &TypeDef,
     large: bool,
     entry: Option<u32>,
-) {
+) -> u64 {
     let t = &def.wire_name;
     let mut d = Dec::new(schema, large);
     d.entry = entry;
@@ -1075,6 +1103,7 @@ pub fn emit_decoder(
                     d.pend = 0;
                     d.qoff = 0;
                     d.win = None;
+                    d.checked_here();
                 }
                 d.w.close("end");
             }
@@ -1096,6 +1125,8 @@ pub fn emit_decoder(
     if d.used_window {
         w.line("local wa, wx, ws = 0, 0, 0");
     }
+    let pad = d.pad;
     w.append(d.w);
     w.close("end");
+    pad
 }

@@ -84,6 +84,15 @@ pub struct Enc<'a> {
     /// Number of [`Enc::end_chunk`] calls: unchanged across a list element
     /// means the element is one straight-line chunk.
     barriers: usize,
+    /// Whether the local `pw` holds `2^na` here (statically: it is
+    /// maintained by word pushes and lost at control flow and at any other
+    /// change of `na`).
+    pw_valid: bool,
+    /// Number of changes of `na` that do not maintain `pw`.
+    pw_losses: usize,
+    /// Every `pw = POW2[na + 1]` emitted, in order (a list loop may hoist
+    /// its body's only one).
+    pw_loads: Vec<Placeholder>,
 }
 
 impl<'a> Enc<'a> {
@@ -101,7 +110,16 @@ impl<'a> Enc<'a> {
             inline: crate::inlinable(schema),
             checks: vec![],
             barriers: 0,
+            pw_valid: false,
+            pw_losses: 0,
+            pw_loads: vec![],
         }
+    }
+
+    /// Records a change of `na` that leaves `pw` stale.
+    fn lose_pw(&mut self) {
+        self.pw_valid = false;
+        self.pw_losses += 1;
     }
 
     /// Emits the deferred integer checks as one `if` (the common case: all
@@ -161,6 +179,8 @@ impl<'a> Enc<'a> {
                 );
             }
         }
+        // Control flow follows.
+        self.pw_valid = false;
     }
 
     fn pos(&self) -> String {
@@ -206,10 +226,12 @@ impl<'a> Enc<'a> {
     /// within the run are static, so the run is cut into 32-bit words at
     /// generation time (constant shifts only); only the run's start `na`
     /// is dynamic. A word is placed with exact double arithmetic:
-    /// `t = word * 2^na` (< 2^63, exact), its low 32 bits complete the
-    /// pending `acc` (< 2^na) into a whole word, its high bits are the next
-    /// `acc`. Full words need no overflow test; only the last partial word
-    /// has one.
+    /// `t = word * pw` with `pw = 2^na` (< 2^63, exact), its low 32 bits
+    /// complete the pending `acc` (< 2^na) into a whole word, its high bits
+    /// are the next `acc`. Full words need no overflow test; only the last
+    /// partial word has one. `pw` is kept beside `na` (a multiplication by
+    /// a constant) rather than looked up in `POW2` per run: in a list of
+    /// records the lookup moves before the loop.
     fn flush_group(&mut self) {
         if self.group.is_empty() {
             return;
@@ -237,8 +259,13 @@ impl<'a> Enc<'a> {
             }
             off += f.w as u64;
         }
+        if !self.pw_valid {
+            let at = self.w.placeholder();
+            self.w.patch(at, "pw = POW2[na + 1]");
+            self.pw_loads.push(at);
+            self.pw_valid = true;
+        }
         self.w.open("do");
-        self.w.line("local pw = POW2[na + 1]");
         let mut h_declared = false;
         for (k, parts) in words.iter().enumerate() {
             let mut word = bor_tree(parts);
@@ -262,8 +289,12 @@ impl<'a> Enc<'a> {
                 self.emit_word("acc + (t - h * 4294967296)");
                 self.w.line("acc = h");
                 self.w.line("na -= 32");
+                self.w
+                    .line(format!("pw *= {}", lua_number(2f64.powi(bits as i32 - 32))));
                 self.w.reopen("else");
                 self.w.line("acc += t");
+                self.w
+                    .line(format!("pw *= {}", lua_number(2f64.powi(bits as i32))));
                 self.w.close("end");
             }
         }
@@ -279,6 +310,7 @@ impl<'a> Enc<'a> {
 
     /// The accumulator push of `w` bits held in local `x`.
     fn push_acc(&mut self, x: &str, w: u32) {
+        self.lose_pw();
         self.w
             .line(format!("acc = bit32.bor(acc, bit32.lshift({x}, na))"));
         self.w.line(format!("na += {w}"));
@@ -733,6 +765,7 @@ impl<'a> Enc<'a> {
                     "b, p, acc, na, bp = {}({x}, b, p, acc, na, bp)",
                     enc_fn(name, self.large)
                 ));
+                self.lose_pw();
             }
         }
     }
@@ -740,6 +773,7 @@ impl<'a> Enc<'a> {
     /// `n` bools of list `x` (chunk ended): one capacity check, then one
     /// bit each into the accumulator (below `na` it holds only pending bits).
     fn bools(&mut self, x: &str, i: &str, n: &str) {
+        self.lose_pw();
         let need = self.fresh("need");
         self.w.line(format!(
             "local {need} = ({n} + 7) // 8 + 4; if bp - p < {need} then b, bp = grow(b, p, bp, {need}) end"
@@ -761,10 +795,18 @@ impl<'a> Enc<'a> {
     /// A `for {i} = 1, {n}` loop whose body `body` emits. When the body is
     /// one straight-line chunk (fixed maximum size per element), its
     /// capacity check moves before the loop, sized for all `n` elements.
+    ///
+    /// `pw` then also needs only one `POW2` lookup, before the loop: the
+    /// body's word pushes keep it equal to `2^na` from one element to the
+    /// next.
     fn each(&mut self, i: &str, n: &str, body: impl FnOnce(&mut Self)) {
         let before = self.w.placeholder();
+        let before_pw = self.w.placeholder();
         self.w.open(format!("for {i} = 1, {n} do"));
+        // The loop head is a join point.
+        self.pw_valid = false;
         let barriers = self.barriers;
+        let (losses, loads) = (self.pw_losses, self.pw_loads.len());
         body(self);
         let hoisted = if self.barriers == barriers {
             self.chunk.take()
@@ -773,7 +815,7 @@ impl<'a> Enc<'a> {
         };
         self.end_chunk();
         self.w.close("end");
-        if let Some(c) = hoisted {
+        if let Some(c) = &hoisted {
             if c.bytes + c.bits > 0 {
                 let mut parts = vec![];
                 if c.bytes > 0 {
@@ -791,6 +833,12 @@ impl<'a> Enc<'a> {
                         parts.join(" + ")
                     ),
                 );
+            }
+            if self.pw_losses == losses && self.pw_loads.len() == loads + 1 {
+                let at = self.pw_loads.pop().expect("the body's load");
+                self.w.patch(at, "");
+                self.w.patch(before_pw, "pw = POW2[na + 1]");
+                self.pw_loads.push(before_pw);
             }
         }
     }
@@ -926,6 +974,7 @@ pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
         "{} = function(v: {t}, b: buffer, p: number, acc: number, na: number, bp: number): (buffer, number, number, number, number)",
         enc_fn(&def.name, large)
     ));
+    let decl = w.placeholder();
     let mut e = Enc::new(schema, w, t, large);
     let root = Path::new();
     match &def.kind {
@@ -984,6 +1033,10 @@ pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
                 e.w.close("end");
             }
         }
+    }
+    let uses_pw = !e.pw_loads.is_empty();
+    if uses_pw {
+        w.patch(decl, "local pw = 0");
     }
     w.line("return b, p, acc, na, bp");
     w.close("end");

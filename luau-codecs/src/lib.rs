@@ -491,16 +491,18 @@ pub fn generate(schema: &Schema, options: &GenOptions) -> Result<GeneratedModule
     }
     w.line("");
     let depths = entry_depths(schema);
+    let mut pad = 0;
     for def in &schema.types {
         encode::emit_encoder(&mut w, schema, def, large);
         w.line("");
         let entry = depths.get(&def.name).copied().flatten();
-        decode::emit_decoder(&mut w, schema, def, large, entry);
+        pad = pad.max(decode::emit_decoder(&mut w, schema, def, large, entry));
         w.line("");
     }
+    emit_padding(&mut w, pad);
     for def in &schema.types {
         let inst = has_instance(schema, &Ty::Named(def.name.clone()), &mut vec![]);
-        emit_api(&mut w, def, inst, large);
+        emit_api(&mut w, def, inst, large, pad > 0);
         w.line("");
     }
     w.line(format!("Codec.schemaHash = \"{hash:016x}\""));
@@ -525,7 +527,42 @@ const API_DOC: &str = "Skyrocket codecs. For every schema type T, `Codec.T` has:
 Types containing Instances also return / take the instance side table {Instance?}.
 Enums whose variants are all unit are strings; other enums are tables with a `kind` field.";
 
-fn emit_api(w: &mut emit::Writer, def: &skyrocket_schema::TypeDef, inst: bool, large: bool) {
+/// `DPAD` and `padded`: decoders' bit-section windows may read up to `pad`
+/// bytes before the message (see `decode::Dec::open_window`), so `read`
+/// decodes a message closer than that to its buffer's start from a copy
+/// with `pad` bytes in front. The copy buffer is reused up to 64 KiB.
+fn emit_padding(w: &mut emit::Writer, pad: u64) {
+    if pad == 0 {
+        return;
+    }
+    w.raw(&format!(
+        "local DPAD = {pad}
+local dpad: buffer = buffer.create(1024)
+
+local function padded(b: buffer, o: number, n: number): buffer
+    local size = n + DPAD
+    local c = dpad
+    if size > buffer.len(c) then
+        c = buffer.create(math.max(size, 2 * buffer.len(c)))
+        if buffer.len(c) <= 65536 then
+            dpad = c
+        end
+    end
+    buffer.copy(c, DPAD, b, o, n)
+    return c
+end
+"
+    ));
+    w.line("");
+}
+
+fn emit_api(
+    w: &mut emit::Writer,
+    def: &skyrocket_schema::TypeDef,
+    inst: bool,
+    large: bool,
+    pad: bool,
+) {
     let t = &def.wire_name;
     let enc = encode::enc_fn(&def.name, large);
     let dec = decode::dec_fn(&def.name, large);
@@ -575,6 +612,12 @@ fn emit_api(w: &mut emit::Writer, def: &skyrocket_schema::TypeDef, inst: bool, l
         "function {api}.read(b: buffer, offset: number, length: number{ip}): {t}"
     ));
     w.line("local o, n = checkRange(b, offset, length)");
+    if pad {
+        w.line("if o < DPAD then");
+        w.line("    b = padded(b, o, n)");
+        w.line("    o = DPAD");
+        w.line("end");
+    }
     w.line(format!("dRoot = {}", emit::lua_string(t)));
     w.line("dBase = o");
     w.line("dDepth = 0");

@@ -304,18 +304,6 @@ local function rwin(b: buffer, a: number): number
     return x
 end
 
--- The bytes a..a + 4 (those below 0 read as 0) as the 40-bit window of
--- decoders: byte a + 4 - i is digit i in base 256.
-local function rwin5(b: buffer, a: number): number
-    local x = 0
-    for i = 0, 4 do
-        if a + 4 - i >= 0 then
-            x += buffer.readu8(b, a + 4 - i) * 256 ^ i
-        end
-    end
-    return x
-end
-
 -- WSCALE[s + 1] = 2^-s: scales a decoder window by its bit offset.
 local WSCALE: {number} = { 1, 0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125 }
 
