@@ -2,8 +2,9 @@
 //!
 //! Generated encoders keep the writer state in locals threaded through
 //! calls: `b` (scratch buffer), `p` (byte-section cursor), `acc`/`na` (up to
-//! 31 pending bit-section bits and their count) and `bp` (start of the
-//! flushed bit-section words, which grow backward from the end of `b`).
+//! 31 pending bit-section bits, as the integer part of `acc`, and their
+//! count) and `bp` (start of the flushed bit-section words, which grow
+//! backward from the end of `b`).
 //! Straight-line runs of fields form *chunks*: one capacity check per chunk,
 //! byte writes at static offsets from `p`, and the chunk's bit fields packed
 //! at static offsets into 32-bit words (see [`Enc::flush_group`]).
@@ -226,12 +227,15 @@ impl<'a> Enc<'a> {
     /// within the run are static, so the run is cut into 32-bit words at
     /// generation time (constant shifts only); only the run's start `na`
     /// is dynamic. A word is placed with exact double arithmetic:
-    /// `t = word * pw` with `pw = 2^na` (< 2^63, exact), its low 32 bits
-    /// complete the pending `acc` (< 2^na) into a whole word, its high bits
-    /// are the next `acc`. Full words need no overflow test; only the last
-    /// partial word has one. `pw` is kept beside `na` (a multiplication by
-    /// a constant) rather than looked up in `POW2` per run: in a list of
-    /// records the lookup moves before the loop.
+    /// `t = word * pw` with `pw = 2^na` (< 2^63, exact); `bit32` takes its
+    /// low 32 bits (it converts through a 64-bit integer, in the VM and in
+    /// native code on x64 and arm64), which complete the pending `acc`
+    /// (< 2^na) into a whole word; `t * 2^-32` is the next `acc`. That
+    /// `acc` keeps the word's low bits as a fraction: it is only ever read
+    /// through `bit32`, which truncates. Full words need no overflow test;
+    /// only the last partial word has one. `pw` is kept beside `na` (a
+    /// multiplication by a constant) rather than looked up in `POW2` per
+    /// run: in a list of records the lookup moves before the loop.
     fn flush_group(&mut self) {
         if self.group.is_empty() {
             return;
@@ -266,7 +270,6 @@ impl<'a> Enc<'a> {
             self.pw_valid = true;
         }
         self.w.open("do");
-        let mut h_declared = false;
         for (k, parts) in words.iter().enumerate() {
             let mut word = bor_tree(parts);
             if parts.len() == 1 && bare[k].is_some_and(|f| !f.integral) {
@@ -276,23 +279,18 @@ impl<'a> Enc<'a> {
             self.w.line(format!("{decl}t = {word} * pw"));
             let bits = (total - 32 * k as u64).min(32);
             if bits == 32 {
-                let decl = if h_declared { "" } else { "local " };
-                h_declared = true;
-                self.w.line(format!("{decl}h = math.floor(t * {INV_2_32})"));
-                self.emit_word("acc + (t - h * 4294967296)");
-                self.w.line("acc = h");
+                self.emit_word("bit32.bor(acc, t)");
+                self.w.line(format!("acc = t * {INV_2_32}"));
             } else {
                 self.w.line(format!("na += {bits}"));
                 self.w.open("if na >= 32 then");
-                let decl = if h_declared { "" } else { "local " };
-                self.w.line(format!("{decl}h = math.floor(t * {INV_2_32})"));
-                self.emit_word("acc + (t - h * 4294967296)");
-                self.w.line("acc = h");
+                self.emit_word("bit32.bor(acc, t)");
+                self.w.line(format!("acc = t * {INV_2_32}"));
                 self.w.line("na -= 32");
                 self.w
                     .line(format!("pw *= {}", lua_number(2f64.powi(bits as i32 - 32))));
                 self.w.reopen("else");
-                self.w.line("acc += t");
+                self.w.line("acc = bit32.bor(acc, t)");
                 self.w
                     .line(format!("pw *= {}", lua_number(2f64.powi(bits as i32))));
                 self.w.close("end");
