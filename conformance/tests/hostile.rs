@@ -248,6 +248,11 @@ fn hostile_bytes_into_arena_decoders_give_clean_errors_within_bounds() {
 }
 
 #[test]
+fn hostile_bytes_into_bool_run_decoders_give_clean_errors_within_bounds() {
+    run("bool runs", schemas::BOOL_RUNS, 9);
+}
+
+#[test]
 fn a_huge_claimed_count_is_refused_before_allocating() {
     let schema = skyrocket_schema::parse_file(schemas::FEATURES).expect("schema parses");
     let h = Harness::new(&schema);

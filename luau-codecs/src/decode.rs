@@ -804,8 +804,9 @@ impl<'a> Dec<'a> {
     }
 
     /// A sequence of `n` bools (offsets flushed): one bounds check for the
-    /// whole run (per element only to name the failing one), then up to 24
-    /// bools per 32-bit window read.
+    /// whole run (per element only to name the failing one), then 32 bools
+    /// per window with constant masks (`bit32.btest(wx, 2^j)`, unrolled),
+    /// the last `n % 32` in a loop.
     fn bools(&mut self, n: &str, cap: &str, ty: &Ty, path: &Path) -> String {
         let t = luau_type(self.schema, ty);
         let i = self.fresh("i");
@@ -828,25 +829,41 @@ impl<'a> Dec<'a> {
         self.w
             .line(format!("local {v}: {t} = table.create({cap}) :: any"));
         let k = self.fresh("k");
-        let a = self.fresh("a");
-        let wv = self.fresh("w");
-        let last = self.fresh("last");
-        let j = self.fresh("j");
         self.w.line(format!("local {k} = 1"));
-        self.w.open(format!("while {k} <= {n} do"));
-        self.w
-            .line(format!("local {a} = E - 4 - bit32.rshift(q, 3)"));
-        self.w.line(format!(
-            "local {wv} = bit32.rshift(bit32.byteswap(if {a} >= 0 then buffer.readu32(b, {a}) else rwin(b, {a})), bit32.band(q, 7))"
-        ));
-        self.w
-            .line(format!("local {last} = math.min({k} + 23, {n})"));
-        self.w.open(format!("for {j} = {k}, {last} do"));
+        // Windows of the checked run: none starts below its first byte
+        // minus 4 (see `open_window`).
+        self.pad = self.pad.max(6);
+        self.used_window = true;
+        let window = "wa = E - 5 - bit32.rshift(q, 3)
+        wx = (bit32.byteswap(buffer.readu32(b, wa + 1)) + buffer.readu8(b, wa) * 4294967296) * WSCALE[bit32.band(q, 7) + 1]";
+        self.w.open(format!("while {k} + 31 <= {n} do"));
+        for l in window.lines() {
+            self.w.line(l.trim());
+        }
+        for j in 0..32u32 {
+            let at = if j == 0 {
+                k.clone()
+            } else {
+                format!("{k} + {j}")
+            };
+            self.w
+                .line(format!("{v}[{at}] = bit32.btest(wx, {})", 1u64 << j));
+        }
+        self.w.line("q += 32");
+        self.w.line(format!("{k} += 32"));
+        self.w.close("end");
+        self.w.open(format!("if {k} <= {n} then"));
+        for l in window.lines() {
+            self.w.line(l.trim());
+        }
+        let wv = self.fresh("w");
+        let j = self.fresh("j");
+        self.w.line(format!("local {wv} = bit32.bor(wx, 0)"));
+        self.w.open(format!("for {j} = {k}, {n} do"));
         self.w.line(format!("{v}[{j}] = bit32.band({wv}, 1) ~= 0"));
         self.w.line(format!("{wv} = bit32.rshift({wv}, 1)"));
         self.w.close("end");
-        self.w.line(format!("q += {last} - {k} + 1"));
-        self.w.line(format!("{k} = {last} + 1"));
+        self.w.line(format!("q += {n} - {k} + 1"));
         self.w.close("end");
         self.checked_here();
         v

@@ -94,6 +94,8 @@ pub struct Enc<'a> {
     /// Every `pw = POW2[na + 1]` emitted, in order (a list loop may hoist
     /// its body's only one).
     pw_loads: Vec<Placeholder>,
+    /// Whether `pw` is used outside those (the local must be declared).
+    pw_used: bool,
 }
 
 impl<'a> Enc<'a> {
@@ -114,6 +116,7 @@ impl<'a> Enc<'a> {
             pw_valid: false,
             pw_losses: 0,
             pw_loads: vec![],
+            pw_used: false,
         }
     }
 
@@ -768,15 +771,41 @@ impl<'a> Enc<'a> {
         }
     }
 
-    /// `n` bools of list `x` (chunk ended): one capacity check, then one
-    /// bit each into the accumulator (below `na` it holds only pending bits).
+    /// `n` bools of list `x` (chunk ended): one capacity check; each 32
+    /// bools become one word (a sum of constants) pushed like a full word
+    /// of [`Enc::flush_group`], which leaves `na` and `pw` as they are; the
+    /// last `n % 32` go one bit each into the accumulator.
     fn bools(&mut self, x: &str, i: &str, n: &str) {
-        self.lose_pw();
         let need = self.fresh("need");
         self.w.line(format!(
             "local {need} = ({n} + 7) // 8 + 4; if bp - p < {need} then b, bp = grow(b, p, bp, {need}) end"
         ));
-        self.w.open(format!("for {i} = 1, {n} do"));
+        if !self.pw_valid {
+            self.w.line("pw = POW2[na + 1]");
+            self.pw_valid = true;
+            self.pw_used = true;
+        }
+        let k = self.fresh("k");
+        self.w.line(format!("local {k} = 1"));
+        self.w.open(format!("while {k} + 31 <= {n} do"));
+        let terms: Vec<String> = (0..32u32)
+            .map(|j| {
+                let at = if j == 0 {
+                    k.clone()
+                } else {
+                    format!("{k} + {j}")
+                };
+                format!("(if {x}[{at}] then {} else 0)", 1u64 << j)
+            })
+            .collect();
+        self.w
+            .line(format!("local t = ({}) * pw", terms.join(" + ")));
+        self.emit_word("bit32.bor(acc, t)");
+        self.w.line(format!("acc = t * {INV_2_32}"));
+        self.w.line(format!("{k} += 32"));
+        self.w.close("end");
+        self.lose_pw();
+        self.w.open(format!("for {i} = {k}, {n} do"));
         self.w.line(format!(
             "if {x}[{i}] then acc = bit32.bor(acc, bit32.lshift(1, na)) end"
         ));
@@ -1032,7 +1061,7 @@ pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
             }
         }
     }
-    let uses_pw = !e.pw_loads.is_empty();
+    let uses_pw = e.pw_used || !e.pw_loads.is_empty();
     if uses_pw {
         w.patch(decl, "local pw = 0");
     }
