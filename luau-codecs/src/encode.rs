@@ -49,15 +49,19 @@ struct Bits {
 /// `2^-32`, exactly (the shortest literal that reads back as it).
 const INV_2_32: &str = "2.3283064365386963e-10";
 
-/// `parts` (non-overlapping bit fields of one word) OR-ed as a balanced tree
-/// of two-argument `bit32.bor` calls: native code inlines those, not calls
-/// with more arguments.
+/// `parts` (non-overlapping bit fields of one word) OR-ed by `bit32.bor`
+/// calls of at most five arguments (native code inlines those; an
+/// interpreter pays per call, not per argument).
 fn bor_tree(parts: &[String]) -> String {
+    const MAX_ARGS: usize = 5;
     if parts.len() == 1 {
         return parts[0].clone();
     }
-    let (l, r) = parts.split_at(parts.len() / 2);
-    format!("bit32.bor({}, {})", bor_tree(l), bor_tree(r))
+    if parts.len() <= MAX_ARGS {
+        return format!("bit32.bor({})", parts.join(", "));
+    }
+    let (head, rest) = parts.split_at(MAX_ARGS - 1);
+    format!("bit32.bor({}, {})", head.join(", "), bor_tree(rest))
 }
 
 struct Chunk {
