@@ -248,6 +248,11 @@ fn hostile_bytes_into_arena_decoders_give_clean_errors_within_bounds() {
 }
 
 #[test]
+fn hostile_bytes_into_wide_struct_decoders_give_clean_errors_within_bounds() {
+    run("wide", &schemas::wide(), 10);
+}
+
+#[test]
 fn hostile_bytes_into_bool_run_decoders_give_clean_errors_within_bounds() {
     run("bool runs", schemas::BOOL_RUNS, 9);
 }

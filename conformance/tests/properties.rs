@@ -131,6 +131,11 @@ fn rust_and_luau_agree_on_random_values_of_the_arena_schema() {
 }
 
 #[test]
+fn rust_and_luau_agree_on_random_values_of_structs_wider_than_luau_locals() {
+    check_schema("wide", &schemas::wide(), 3, false);
+}
+
+#[test]
 fn rust_and_luau_agree_on_random_bool_runs() {
     check_schema("bool runs", schemas::BOOL_RUNS, 1, false);
 }

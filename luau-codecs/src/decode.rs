@@ -15,7 +15,7 @@ use skyrocket_schema::{
     TypeDef, TypeKind,
 };
 
-use crate::emit::{field_key, lua_int, lua_number, lua_string, Placeholder, Writer};
+use crate::emit::{field_access, field_key, lua_int, lua_number, lua_string, Placeholder, Writer};
 use crate::path::Path;
 use crate::types::{is_string_enum, luau_type};
 use crate::{neg, SAFE_INT};
@@ -29,6 +29,9 @@ pub fn dec_fn(name: &str, large: bool) -> String {
         format!("dec_{name}")
     }
 }
+
+/// Pending bounds checks a value check's failure branch may repeat.
+const MAX_PENDING_IN_FAILURE: usize = 8;
 
 /// Decoder generator for one function.
 pub struct Dec<'a> {
@@ -109,6 +112,12 @@ impl<'a> Dec<'a> {
     /// first, so an earlier `UnexpectedEnd` wins as in the Rust decoder;
     /// the open byte run is closed (its check must not cover later fields).
     fn fail(&mut self, kind: &str, path: &Path, p: &str, q: &str) -> String {
+        // Each failure carries the pending checks: past a few, check them
+        // now, or a run of checked fields grows quadratically (code size,
+        // and Luau's type solver gives up on such functions).
+        if self.pending.len() >= MAX_PENDING_IN_FAILURE {
+            self.flush_bits();
+        }
         self.close_bytes();
         let f = Self::fail_stmt(kind, path, p, q);
         if self.pending.is_empty() {
@@ -1033,6 +1042,13 @@ impl<'a> Dec<'a> {
         tag: Option<&str>,
         path: &Path,
     ) -> String {
+        let costs: Vec<usize> = fields
+            .encoded()
+            .map(|f| crate::local_cost(self.schema, &self.inline, &f.ty))
+            .collect();
+        if costs.iter().sum::<usize>() > crate::SEGMENT_COST {
+            return self.segmented_record(fields, &costs, tag, path);
+        }
         let mut parts = vec![];
         if let Some(tag) = tag {
             parts.push(format!("{} = {}", crate::types::TAG_FIELD, lua_string(tag)));
@@ -1046,6 +1062,52 @@ impl<'a> Dec<'a> {
         } else {
             format!("{{ {} }}", parts.join(", "))
         }
+    }
+
+    /// A record too wide for one constructor within Luau's 200 locals per
+    /// function: filled a `do ... end` segment of fields at a time, each
+    /// ending its run (bounds checks, offsets) so its locals die at `end`.
+    fn segmented_record(
+        &mut self,
+        fields: &skyrocket_schema::Fields,
+        costs: &[usize],
+        tag: Option<&str>,
+        path: &Path,
+    ) -> String {
+        self.flush();
+        let r = self.fresh("rec");
+        self.w.line(format!("local {r}: any = {{}}"));
+        if let Some(tag) = tag {
+            self.w.line(format!(
+                "{} = {}",
+                field_access(&r, crate::types::TAG_FIELD),
+                lua_string(tag)
+            ));
+        }
+        let mut assigns: Vec<(String, String)> = vec![];
+        let mut used = 0;
+        for (f, &cost) in fields.encoded().zip(costs) {
+            if assigns.is_empty() && used == 0 {
+                self.w.open("do");
+            } else if used + cost > crate::SEGMENT_COST {
+                self.end_segment(&r, &mut assigns);
+                self.w.open("do");
+                used = 0;
+            }
+            used += cost;
+            let x = self.value(&f.ty, &path.field(&f.wire_name));
+            assigns.push((f.wire_name.clone(), x));
+        }
+        self.end_segment(&r, &mut assigns);
+        r
+    }
+
+    fn end_segment(&mut self, r: &str, assigns: &mut Vec<(String, String)>) {
+        self.flush();
+        for (name, x) in assigns.drain(..) {
+            self.w.line(format!("{} = {x}", field_access(r, &name)));
+        }
+        self.w.close("end");
     }
 }
 

@@ -605,6 +605,36 @@ impl<'a> Enc<'a> {
         }
     }
 
+    /// Emits the fields of struct value `obj`. Fields whose locals would
+    /// approach Luau's 200 per function ([`crate::local_cost`]) go in
+    /// `do ... end` blocks, each ending its run (checks, bit words, `p`) so
+    /// that its locals die at `end`.
+    fn fields(&mut self, fields: &skyrocket_schema::Fields, obj: &str, path: &Path) {
+        let costs: Vec<usize> = fields
+            .encoded()
+            .map(|f| crate::local_cost(self.schema, &self.inline, &f.ty))
+            .collect();
+        let segmented = costs.iter().sum::<usize>() > crate::SEGMENT_COST;
+        let (mut used, mut open) = (0, false);
+        for (f, cost) in fields.encoded().zip(costs) {
+            if segmented && (!open || used + cost > crate::SEGMENT_COST) {
+                if open {
+                    self.end_chunk();
+                    self.w.close("end");
+                }
+                self.w.open("do");
+                (used, open) = (0, true);
+            }
+            used += cost;
+            let access = field_access(obj, &f.wire_name);
+            self.value(&f.ty, &access, &path.field(&f.wire_name));
+        }
+        if open {
+            self.end_chunk();
+            self.w.close("end");
+        }
+    }
+
     /// Emits the encoding of `expr` (a Luau expression of the Luau
     /// representation of `ty`).
     pub fn value(&mut self, ty: &Ty, expr: &str, path: &Path) {
@@ -752,10 +782,7 @@ impl<'a> Enc<'a> {
                 match schema.get(name).map(|d| &d.kind) {
                     Some(TypeKind::Struct(fields)) => {
                         self.flush_checks();
-                        for f in fields.encoded() {
-                            let access = field_access(&x, &f.wire_name);
-                            self.value(&f.ty, &access, &path.field(&f.wire_name));
-                        }
+                        self.fields(fields, &x, path);
                     }
                     Some(TypeKind::Enum(vs)) => {
                         let tag = self.fresh("tag");
@@ -1015,10 +1042,7 @@ pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
     let root = Path::new();
     match &def.kind {
         TypeKind::Struct(fields) => {
-            for f in fields.encoded() {
-                let access = field_access("v", &f.wire_name);
-                e.value(&f.ty, &access, &root.field(&f.wire_name));
-            }
+            e.fields(fields, "v", &root);
             e.end_chunk();
         }
         TypeKind::Enum(variants) => {
@@ -1054,10 +1078,7 @@ pub fn emit_encoder(w: &mut Writer, schema: &Schema, def: &TypeDef, large: bool)
                         e.bits(&i.to_string(), tb);
                     }
                     let vp = root.field(&var.wire_name);
-                    for f in var.fields.encoded() {
-                        let access = field_access("v", &f.wire_name);
-                        e.value(&f.ty, &access, &vp.field(&f.wire_name));
-                    }
+                    e.fields(&var.fields, "v", &vp);
                     e.end_chunk();
                 }
                 e.w.reopen("else");

@@ -383,6 +383,43 @@ fn weight(schema: &Schema, ty: &Ty, depth: u32) -> usize {
     }
 }
 
+/// Largest [`local_cost`] of one `do ... end` segment of a struct's fields.
+pub(crate) const SEGMENT_COST: usize = 40;
+
+/// About how many Luau locals (in units of up to three) a field of type
+/// `ty` keeps alive in generated code until its struct's run of fields
+/// ends: inlined structs count their own fields, values behind loops or
+/// branches count one (their locals live in a nested block). Luau allows
+/// 200 locals per function, so a struct's fields are cut into segments of
+/// at most [`SEGMENT_COST`].
+pub(crate) fn local_cost(
+    schema: &Schema,
+    inline: &std::collections::HashSet<String>,
+    ty: &Ty,
+) -> usize {
+    match ty {
+        Ty::Named(n) if inline.contains(n) => match schema.get(n).map(|d| &d.kind) {
+            Some(TypeKind::Struct(fields)) => {
+                1 + fields
+                    .encoded()
+                    .map(|f| local_cost(schema, inline, &f.ty))
+                    .sum::<usize>()
+            }
+            _ => 1,
+        },
+        Ty::Array { elem, len } if *len <= 8 && encode::unrollable(elem) => 1 + *len as usize,
+        Ty::Tuple(ts) => {
+            1 + ts
+                .iter()
+                .map(|t| local_cost(schema, inline, t))
+                .sum::<usize>()
+        }
+        Ty::Roblox(skyrocket_schema::RobloxTy::CFrame { .. }) => 6,
+        Ty::Roblox(_) => 3,
+        _ => 1,
+    }
+}
+
 /// Checks what the Luau representation needs beyond schema validation.
 fn check_luau(schema: &Schema) -> Vec<SchemaError> {
     let mut errors = vec![];
