@@ -30,6 +30,13 @@ for n = 0, 31 do
     POW2[n + 1] = 2 ^ n
 end
 
+-- The codecs let `bit32` truncate non-integers. A Luau built by MSVC for
+-- 32-bit x86 rounds instead; refuse it here rather than corrupt messages.
+-- (A run-time value: the compiler folds constant `bit32` calls.)
+if bit32.bor(POW2[2] + 0.75, 0) ~= 2 then
+    error("skyrocket: this Luau build's bit32 rounds non-integers; the generated codecs need truncation", 0)
+end
+
 local function flushBits(b: buffer, acc: number, na: number, bp: number): number
     while na > 0 do
         bp -= 1
