@@ -1042,12 +1042,8 @@ impl<'a> Dec<'a> {
         tag: Option<&str>,
         path: &Path,
     ) -> String {
-        let costs: Vec<usize> = fields
-            .encoded()
-            .map(|f| crate::local_cost(self.schema, &self.inline, &f.ty))
-            .collect();
-        if costs.iter().sum::<usize>() > crate::SEGMENT_COST {
-            return self.segmented_record(fields, &costs, tag, path);
+        if let Some(segments) = crate::segments(self.schema, &self.inline, fields) {
+            return self.segmented_record(segments, tag, path);
         }
         let mut parts = vec![];
         if let Some(tag) = tag {
@@ -1069,8 +1065,7 @@ impl<'a> Dec<'a> {
     /// ending its run (bounds checks, offsets) so its locals die at `end`.
     fn segmented_record(
         &mut self,
-        fields: &skyrocket_schema::Fields,
-        costs: &[usize],
+        segments: Vec<Vec<&skyrocket_schema::Field>>,
         tag: Option<&str>,
         path: &Path,
     ) -> String {
@@ -1084,30 +1079,24 @@ impl<'a> Dec<'a> {
                 lua_string(tag)
             ));
         }
-        let mut assigns: Vec<(String, String)> = vec![];
-        let mut used = 0;
-        for (f, &cost) in fields.encoded().zip(costs) {
-            if assigns.is_empty() && used == 0 {
-                self.w.open("do");
-            } else if used + cost > crate::SEGMENT_COST {
-                self.end_segment(&r, &mut assigns);
-                self.w.open("do");
-                used = 0;
+        for segment in segments {
+            self.w.open("do");
+            let values: Vec<(String, String)> = segment
+                .into_iter()
+                .map(|f| {
+                    (
+                        f.wire_name.clone(),
+                        self.value(&f.ty, &path.field(&f.wire_name)),
+                    )
+                })
+                .collect();
+            self.flush();
+            for (name, x) in values {
+                self.w.line(format!("{} = {x}", field_access(&r, &name)));
             }
-            used += cost;
-            let x = self.value(&f.ty, &path.field(&f.wire_name));
-            assigns.push((f.wire_name.clone(), x));
+            self.w.close("end");
         }
-        self.end_segment(&r, &mut assigns);
         r
-    }
-
-    fn end_segment(&mut self, r: &str, assigns: &mut Vec<(String, String)>) {
-        self.flush();
-        for (name, x) in assigns.drain(..) {
-            self.w.line(format!("{} = {x}", field_access(r, &name)));
-        }
-        self.w.close("end");
     }
 }
 

@@ -610,26 +610,25 @@ impl<'a> Enc<'a> {
     /// `do ... end` blocks, each ending its run (checks, bit words, `p`) so
     /// that its locals die at `end`.
     fn fields(&mut self, fields: &skyrocket_schema::Fields, obj: &str, path: &Path) {
-        let costs: Vec<usize> = fields
-            .encoded()
-            .map(|f| crate::local_cost(self.schema, &self.inline, &f.ty))
-            .collect();
-        let segmented = costs.iter().sum::<usize>() > crate::SEGMENT_COST;
-        let (mut used, mut open) = (0, false);
-        for (f, cost) in fields.encoded().zip(costs) {
-            if segmented && (!open || used + cost > crate::SEGMENT_COST) {
-                if open {
-                    self.end_chunk();
-                    self.w.close("end");
-                }
-                self.w.open("do");
-                (used, open) = (0, true);
+        let Some(segments) = crate::segments(self.schema, &self.inline, fields) else {
+            for f in fields.encoded() {
+                self.value(
+                    &f.ty,
+                    &field_access(obj, &f.wire_name),
+                    &path.field(&f.wire_name),
+                );
             }
-            used += cost;
-            let access = field_access(obj, &f.wire_name);
-            self.value(&f.ty, &access, &path.field(&f.wire_name));
-        }
-        if open {
+            return;
+        };
+        for segment in segments {
+            self.w.open("do");
+            for f in segment {
+                self.value(
+                    &f.ty,
+                    &field_access(obj, &f.wire_name),
+                    &path.field(&f.wire_name),
+                );
+            }
             self.end_chunk();
             self.w.close("end");
         }

@@ -386,6 +386,35 @@ fn weight(schema: &Schema, ty: &Ty, depth: u32) -> usize {
 /// Largest [`local_cost`] of one `do ... end` segment of a struct's fields.
 pub(crate) const SEGMENT_COST: usize = 40;
 
+/// A struct's encoded fields cut into segments of at most [`SEGMENT_COST`]
+/// (a single costlier field alone), or `None` when they fit in one run.
+pub(crate) fn segments<'f>(
+    schema: &Schema,
+    inline: &std::collections::HashSet<String>,
+    fields: &'f skyrocket_schema::Fields,
+) -> Option<Vec<Vec<&'f skyrocket_schema::Field>>> {
+    let costed: Vec<_> = fields
+        .encoded()
+        .map(|f| (f, local_cost(schema, inline, &f.ty)))
+        .collect();
+    if costed.iter().map(|(_, c)| c).sum::<usize>() <= SEGMENT_COST {
+        return None;
+    }
+    let mut out: Vec<Vec<&skyrocket_schema::Field>> = vec![];
+    let mut used = 0;
+    for (f, cost) in costed {
+        match out.last_mut() {
+            Some(seg) if used + cost <= SEGMENT_COST => seg.push(f),
+            _ => {
+                out.push(vec![f]);
+                used = 0;
+            }
+        }
+        used += cost;
+    }
+    Some(out)
+}
+
 /// About how many Luau locals (in units of up to three) a field of type
 /// `ty` keeps alive in generated code until its struct's run of fields
 /// ends: inlined structs count their own fields, values behind loops or
