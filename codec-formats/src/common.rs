@@ -138,6 +138,23 @@ pub(crate) fn named<'s>(schema: &'s Schema, name: &str) -> Result<&'s TypeDef, S
         .ok_or_else(|| format!("the schema has no type named {name}"))
 }
 
+/// A named type of the schema that a decoder at nesting `depth` may enter
+/// (its `max_depth` not reached).
+pub(crate) fn named_within<'s>(
+    schema: &'s Schema,
+    name: &str,
+    depth: u32,
+) -> Result<&'s TypeDef, String> {
+    let def = named(schema, name)?;
+    if depth >= def.max_depth {
+        return Err(format!(
+            "nesting deeper than max_depth {} of {}",
+            def.max_depth, def.wire_name
+        ));
+    }
+    Ok(def)
+}
+
 /// Whether every variant of an enum is a unit variant (written as a string).
 pub(crate) fn unit_only(variants: &[skyrocket_schema::ir::Variant]) -> bool {
     variants.iter().all(|v| matches!(v.fields, Fields::Unit))

@@ -4,8 +4,8 @@
 
 use super::base64;
 use crate::common::{
-    check_exact_len, check_int, check_len, int_bounds, is_option, key_text, named, unit_only, Fail,
-    Res,
+    check_exact_len, check_int, check_len, int_bounds, is_option, key_text, named_within,
+    unit_only, Fail, Res,
 };
 use skyrocket::dynamic::{key_order, Value};
 use skyrocket::roblox::{self, EnumItem, Instance};
@@ -597,16 +597,7 @@ impl<'a> Parser<'a> {
 
     fn named(&mut self, name: &str, at: usize) -> Res<Value> {
         let schema = self.schema;
-        let def = named(schema, name).map_err(|m| self.fail(at, m))?;
-        if self.depth >= def.max_depth {
-            return Err(self.fail(
-                at,
-                format!(
-                    "nesting deeper than max_depth {} of {}",
-                    def.max_depth, def.wire_name
-                ),
-            ));
-        }
+        let def = named_within(schema, name, self.depth).map_err(|m| self.fail(at, m))?;
         self.depth += 1;
         let value = match &def.kind {
             TypeKind::Struct(fields) => Value::Struct(self.fields(fields, false)?),

@@ -2,7 +2,7 @@
 //! bytes left before anything is allocated for it.
 
 use crate::common::{
-    check_exact_len, check_int, check_len, is_option, key_text, named, unit_only, Fail, Res,
+    check_exact_len, check_int, check_len, is_option, key_text, named_within, unit_only, Fail, Res,
 };
 use crate::json::SKIP_DEPTH;
 use rmp::Marker;
@@ -522,16 +522,7 @@ impl<'a> Reader<'a> {
     fn named(&mut self, name: &str) -> Res<Value> {
         let at = self.pos;
         let schema = self.schema;
-        let def = named(schema, name).map_err(|m| self.fail(at, m))?;
-        if self.depth >= def.max_depth {
-            return Err(self.fail(
-                at,
-                format!(
-                    "nesting deeper than max_depth {} of {}",
-                    def.max_depth, def.wire_name
-                ),
-            ));
-        }
+        let def = named_within(schema, name, self.depth).map_err(|m| self.fail(at, m))?;
         self.depth += 1;
         let value = match &def.kind {
             TypeKind::Struct(fields) => Value::Struct(self.fields(fields, false)?),
